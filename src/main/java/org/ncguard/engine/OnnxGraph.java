@@ -1,0 +1,103 @@
+package org.ncguard.engine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import onnx.OnnxMl.AttributeProto;
+import onnx.OnnxMl.GraphProto;
+import onnx.OnnxMl.NodeProto;
+import onnx.OnnxMl.TensorProto;
+
+/** Index over an ONNX graph: which node produces a tensor, which nodes read it, initializers by name. */
+public final class OnnxGraph {
+
+    private final GraphProto graph;
+    private final Map<String, NodeProto> producers = new HashMap<>();
+    private final Map<String, List<NodeProto>> consumers = new HashMap<>();
+    private final Map<String, TensorProto> initializers = new HashMap<>();
+
+    public OnnxGraph(GraphProto graph) {
+        this.graph = graph;
+        for (TensorProto t : graph.getInitializerList()) {
+            initializers.put(t.getName(), t);
+        }
+        for (NodeProto n : graph.getNodeList()) {
+            for (String out : n.getOutputList()) {
+                producers.put(out, n);
+            }
+            for (String in : n.getInputList()) {
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+            }
+        }
+    }
+
+    public GraphProto proto() {
+        return graph;
+    }
+
+    public Optional<NodeProto> producer(String tensor) {
+        return Optional.ofNullable(producers.get(tensor));
+    }
+
+    public List<NodeProto> consumers(String tensor) {
+        return consumers.getOrDefault(tensor, Collections.emptyList());
+    }
+
+    public Optional<TensorProto> initializer(String name) {
+        return Optional.ofNullable(initializers.get(name));
+    }
+
+    public boolean isInitializer(String name) {
+        return initializers.containsKey(name);
+    }
+
+    /** Graph inputs that are not initializers (old exporters list weights as inputs too). */
+    public List<String> dataInputs() {
+        List<String> names = new ArrayList<>();
+        graph.getInputList().forEach(v -> {
+            if (!initializers.containsKey(v.getName())) {
+                names.add(v.getName());
+            }
+        });
+        return names;
+    }
+
+    /** Sorted, distinct op types. */
+    public List<String> opTypes() {
+        TreeSet<String> ops = new TreeSet<>();
+        graph.getNodeList().forEach(n -> ops.add(n.getOpType()));
+        return List.copyOf(ops);
+    }
+
+    /** A readable name for a node in messages: its name, or its op type and first output. */
+    public static String describe(NodeProto node) {
+        String name = node.getName().isEmpty() ? node.getOutput(0) : node.getName();
+        return node.getOpType() + " node '" + name + "'";
+    }
+
+    public static Optional<AttributeProto> attribute(NodeProto node, String name) {
+        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst();
+    }
+
+    public static long intAttribute(NodeProto node, String name, long fallback) {
+        return attribute(node, name).map(AttributeProto::getI).orElse(fallback);
+    }
+
+    public static float floatAttribute(NodeProto node, String name, float fallback) {
+        return attribute(node, name).map(AttributeProto::getF).orElse(fallback);
+    }
+
+    public static String stringAttribute(NodeProto node, String name, String fallback) {
+        return attribute(node, name).map(a -> a.getS().toStringUtf8()).orElse(fallback);
+    }
+
+    public static long[] intsAttribute(NodeProto node, String name, long[] fallback) {
+        return attribute(node, name)
+                .map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray())
+                .orElse(fallback);
+    }
+}

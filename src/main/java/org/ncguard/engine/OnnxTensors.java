@@ -1,0 +1,89 @@
+package org.ncguard.engine;
+
+import org.nd4j.shade.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Arrays;
+import onnx.OnnxMl.TensorProto;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Conversions between ONNX {@code TensorProto}s and ND4J arrays (float and int64 only: what image models hold). */
+public final class OnnxTensors {
+
+    private OnnxTensors() {}
+
+    /** Reads an initializer or Constant value; float16/double become float, int32 becomes int64. */
+    public static INDArray toArray(TensorProto t) {
+        long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        int count = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        boolean hasRaw = !t.getRawData().isEmpty();
+        switch (t.getDataType()) {
+            case TensorProto.DataType.FLOAT_VALUE -> {
+                float[] v = new float[count];
+                if (hasRaw) {
+                    raw.asFloatBuffer().get(v);
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        v[i] = t.getFloatData(i);
+                    }
+                }
+                return Nd4j.create(v, shape, 'c');
+            }
+            case TensorProto.DataType.DOUBLE_VALUE -> {
+                float[] v = new float[count];
+                for (int i = 0; i < count; i++) {
+                    v[i] = (float) (hasRaw ? raw.getDouble(i * 8) : t.getDoubleData(i));
+                }
+                return Nd4j.create(v, shape, 'c');
+            }
+            case TensorProto.DataType.INT64_VALUE -> {
+                long[] v = new long[count];
+                if (hasRaw) {
+                    raw.asLongBuffer().get(v);
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        v[i] = t.getInt64Data(i);
+                    }
+                }
+                return Nd4j.createFromArray(v).reshape(shape);
+            }
+            case TensorProto.DataType.INT32_VALUE -> {
+                long[] v = new long[count];
+                for (int i = 0; i < count; i++) {
+                    v[i] = hasRaw ? raw.getInt(i * 4) : t.getInt32Data(i);
+                }
+                return Nd4j.createFromArray(v).reshape(shape);
+            }
+            default -> throw new IllegalArgumentException("tensor '" + t.getName() + "' has data type "
+                    + TensorProto.DataType.forNumber(t.getDataType()) + "; ncguard reads FLOAT, DOUBLE, INT32 and INT64");
+        }
+    }
+
+    /** Writes a float or int64 array as a TensorProto with raw little-endian data, as exporters do. */
+    public static TensorProto toTensor(String name, INDArray array) {
+        TensorProto.Builder b = TensorProto.newBuilder().setName(name);
+        for (long d : array.shape()) {
+            b.addDims(d);
+        }
+        INDArray c = array.dup('c');
+        if (array.dataType() == DataType.LONG || array.dataType() == DataType.INT) {
+            long[] v = c.toLongVector();
+            ByteBuffer buf = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+            LongBuffer lb = buf.asLongBuffer();
+            lb.put(v);
+            b.setDataType(TensorProto.DataType.INT64_VALUE).setRawData(ByteString.copyFrom(buf.array()));
+        } else {
+            float[] v = c.castTo(DataType.FLOAT).data().asFloat();
+            ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            FloatBuffer fb = buf.asFloatBuffer();
+            fb.put(v);
+            b.setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(buf.array()));
+        }
+        return b.build();
+    }
+}

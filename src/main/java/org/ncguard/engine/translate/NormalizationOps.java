@@ -1,0 +1,52 @@
+package org.ncguard.engine.translate;
+
+import java.util.Map;
+import onnx.OnnxMl.NodeProto;
+import org.ncguard.NcguardException;
+import org.ncguard.engine.OnnxGraph;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/** BatchNormalization in inference form, Softmax and LogSoftmax. */
+final class NormalizationOps {
+
+    private NormalizationOps() {}
+
+    static void register(Map<String, OpMapper> mappers) {
+        mappers.put("BatchNormalization", NormalizationOps::batchNorm);
+        mappers.put("Softmax", (n, c) -> c.put(n, 0, c.sd().nn().softmax(c.variable(n, 0), softmaxAxis(n, c)), c.shape(n, 0)));
+        mappers.put("LogSoftmax", (n, c) ->
+                c.put(n, 0, c.sd().nn().logSoftmax(c.variable(n, 0), softmaxAxis(n, c)), c.shape(n, 0)));
+    }
+
+    private static int softmaxAxis(NodeProto node, TranslationContext ctx) throws NcguardException {
+        long[] shape = ctx.shape(node, 0);
+        long fallback = ctx.opset() >= 13 ? -1 : 1;
+        int axis = Shapes.axis(OnnxGraph.intAttribute(node, "axis", fallback), shape.length);
+        // Before opset 13 the input is coerced to 2-D at axis; identical when the axis is the last one.
+        if (ctx.opset() < 13 && axis != shape.length - 1) {
+            throw TranslationContext.unsupported(node, "Softmax over axis " + axis + " of a rank-" + shape.length
+                    + " tensor before opset 13 is not supported; expected the last axis");
+        }
+        return axis;
+    }
+
+    private static void batchNorm(NodeProto node, TranslationContext ctx) throws NcguardException {
+        if (OnnxGraph.intAttribute(node, "training_mode", 0) != 0
+                || (node.getOutputCount() > 1 && !node.getOutput(1).isEmpty())) {
+            throw TranslationContext.unsupported(node, "BatchNormalization in training mode is not supported; export "
+                    + "the model in eval() mode");
+        }
+        long[] in = ctx.shape(node, 0);
+        long c = in[1];
+        float eps = OnnxGraph.floatAttribute(node, "epsilon", 1e-5f);
+        var sd = ctx.sd();
+        long[] perChannel = in.length == 4 ? new long[] {1, c, 1, 1} : new long[] {1, c};
+        SDVariable scale = sd.reshape(ctx.variable(node, 1), perChannel);
+        SDVariable bias = sd.reshape(ctx.variable(node, 2), perChannel);
+        SDVariable mean = sd.reshape(ctx.frozen(node, 3), perChannel);
+        SDVariable variance = sd.reshape(ctx.frozen(node, 4), perChannel);
+        SDVariable inverseStd = sd.math().rsqrt(variance.add(eps));
+        SDVariable y = ctx.variable(node, 0).sub(mean).mul(inverseStd.mul(scale)).add(bias);
+        ctx.put(node, 0, y, in);
+    }
+}
