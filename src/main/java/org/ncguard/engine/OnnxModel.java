@@ -65,7 +65,8 @@ public final class OnnxModel {
         OutputKind kind = OutputKind.LOGITS;
         String logits = outputName;
         NodeProto node = graph.producer(tensor).orElse(null);
-        while (node != null && (PASS_THROUGH.contains(node.getOpType()) || node.getOpType().equals("Softmax"))) {
+        // LogSoftmax keeps the output kind "logits": softmax of log-probabilities gives the same probabilities.
+        while (node != null && (PASS_THROUGH.contains(node.getOpType()) || node.getOpType().endsWith("Softmax"))) {
             if (node.getOpType().equals("Softmax")) {
                 kind = OutputKind.PROBABILITIES;
                 logits = node.getInput(0);

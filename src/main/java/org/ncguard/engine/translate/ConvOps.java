@@ -96,10 +96,17 @@ final class ConvOps {
             x = padExplicitly(ctx, x, w, 0);
             conv = new Window(w.kh, w.kw, w.sh, w.sw, w.dh, w.dw, 0, 0, 0, 0, false);
         }
-        Conv2DConfig.Conv2DConfigBuilder config = Conv2DConfig.builder()
-                .kH(w.kh).kW(w.kw).sH(w.sh).sW(w.sw).dH(w.dh).dW(w.dw).pH(conv.top).pW(conv.left)
-                .paddingMode(PaddingMode.VALID).dataFormat("NCHW");
         SDVariable weights = ctx.variable(node, 1);
+        if (group == 1 && (w.dh > 1 || w.dw > 1)) {
+            // oneDNN (in this ND4J build) cannot create dilated convolutions: spread the kernel out instead.
+            weights = dilateKernel(ctx, weights, weightShape, w.dh, w.dw);
+            long kh = w.dh * (w.kh - 1) + 1;
+            long kw = w.dw * (w.kw - 1) + 1;
+            conv = new Window(kh, kw, w.sh, w.sw, 1, 1, conv.top, conv.left, conv.bottom, conv.right, false);
+        }
+        Conv2DConfig.Conv2DConfigBuilder config = Conv2DConfig.builder()
+                .kH(conv.kh).kW(conv.kw).sH(conv.sh).sW(conv.sw).dH(conv.dh).dW(conv.dw).pH(conv.top).pW(conv.left)
+                .paddingMode(PaddingMode.VALID).dataFormat("NCHW");
         SDVariable bias = ctx.hasInput(node, 2) ? ctx.variable(node, 2) : null;
         SDVariable out;
         long channels = in[1];
@@ -122,6 +129,35 @@ final class ConvOps {
                     + " channels is not supported; expected group 1 or depthwise (group = channels)");
         }
         ctx.put(node, 0, out, new long[] {in[0], weightShape[0], w.outH(in[2]), w.outW(in[3])});
+    }
+
+    /**
+     * [O, I, kh, kw] -> [O, I, d*(kh-1)+1, d*(kw-1)+1] with zeros between the taps, as products with constant 0/1
+     * spreading matrices so that gradients still reach the original weights.
+     */
+    private static SDVariable dilateKernel(TranslationContext ctx, SDVariable weights, long[] shape, long dh, long dw) {
+        var sd = ctx.sd();
+        long o = shape[0];
+        long i = shape[1];
+        long kh = shape[2];
+        long kw = shape[3];
+        long eh = dh * (kh - 1) + 1;
+        long ew = dw * (kw - 1) + 1;
+        SDVariable spreadW = sd.constant(spread(kw, ew, dw));
+        SDVariable spreadH = sd.constant(spread(kh, eh, dh));
+        SDVariable cols = sd.mmul(sd.reshape(weights, o * i * kh, kw), spreadW);         // [O*I*kh, ew]
+        SDVariable t = sd.permute(sd.reshape(cols, o * i, kh, ew), 0, 2, 1);              // [O*I, ew, kh]
+        SDVariable rows = sd.mmul(sd.reshape(t, o * i * ew, kh), spreadH);                // [O*I*ew, eh]
+        return sd.reshape(sd.permute(sd.reshape(rows, o * i, ew, eh), 0, 2, 1), o, i, eh, ew);
+    }
+
+    /** A [k, extent] matrix with a 1 at (j, j*dilation). */
+    private static org.nd4j.linalg.api.ndarray.INDArray spread(long k, long extent, long dilation) {
+        var m = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, k, extent);
+        for (long j = 0; j < k; j++) {
+            m.putScalar(new long[] {j, j * dilation}, 1f);
+        }
+        return m;
     }
 
     private static void pool(NodeProto node, TranslationContext ctx, Pooling2D.Pooling2DType type) throws NcguardException {

@@ -14,8 +14,20 @@ final class NormalizationOps {
     static void register(Map<String, OpMapper> mappers) {
         mappers.put("BatchNormalization", NormalizationOps::batchNorm);
         mappers.put("Softmax", (n, c) -> c.put(n, 0, c.sd().nn().softmax(c.variable(n, 0), softmaxAxis(n, c)), c.shape(n, 0)));
-        mappers.put("LogSoftmax", (n, c) ->
-                c.put(n, 0, c.sd().nn().logSoftmax(c.variable(n, 0), softmaxAxis(n, c)), c.shape(n, 0)));
+        mappers.put("LogSoftmax", NormalizationOps::logSoftmax);
+    }
+
+    /**
+     * (x - max) - log(sum(exp(x - max))), with reductions that keep their dimension: SameDiff's log_softmax and
+     * logSumExp ops both fail in backprop in this ND4J version.
+     */
+    private static void logSoftmax(NodeProto node, TranslationContext ctx) throws NcguardException {
+        int axis = softmaxAxis(node, ctx);
+        var sd = ctx.sd();
+        SDVariable x = ctx.variable(node, 0);
+        SDVariable shifted = x.sub(sd.max(x, true, axis));
+        SDVariable logSum = sd.math().log(sd.sum(sd.math().exp(shifted), true, axis));
+        ctx.put(node, 0, shifted.sub(logSum), ctx.shape(node, 0));
     }
 
     private static int softmaxAxis(NodeProto node, TranslationContext ctx) throws NcguardException {

@@ -13,10 +13,12 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Shape and layout ops: Flatten, Reshape, Transpose, Concat, Identity, Dropout, and the constant-folded shape
- * arithmetic exporters emit (Constant, Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice), e.g. PyTorch's
+ * arithmetic exporters emit (Constant, ConstantOfShape, Shape, Gather, Unsqueeze, Squeeze, Concat, Cast, Slice), e.g. PyTorch's
  * {@code x.view(x.size(0), -1)} which becomes Shape -> Gather -> Unsqueeze -> Concat -> Reshape.
  */
 final class ShapeOps {
@@ -39,6 +41,7 @@ final class ShapeOps {
         mappers.put("Squeeze", ShapeOps::squeeze);
         mappers.put("Cast", ShapeOps::cast);
         mappers.put("Slice", ShapeOps::slice);
+        mappers.put("ConstantOfShape", ShapeOps::constantOfShape);
         mappers.put("Concat", ShapeOps::concat);
         mappers.put("Flatten", ShapeOps::flatten);
         mappers.put("Reshape", ShapeOps::reshape);
@@ -158,29 +161,58 @@ final class ShapeOps {
         }
     }
 
+    /** Slice of a constant (shape arithmetic, PyTorch's pad computation), any axes and steps. */
     private static void slice(NodeProto node, TranslationContext ctx) throws NcguardException {
         Value in = ctx.input(node, 0);
-        if (!in.isConstant() || in.rank() != 1) {
-            throw TranslationContext.unsupported(node, "Slice is supported on constant 1-D tensors (shape arithmetic) only");
+        if (!in.isConstant()) {
+            throw TranslationContext.unsupported(node, "Slice is supported on constants (shape arithmetic) only");
         }
+        INDArray data = in.constant();
+        int rank = data.rank();
         long[] starts;
         long[] ends;
+        long[] axes;
+        long[] steps;
         if (ctx.opset() >= 10) {
             starts = ctx.constant(node, 1, "starts").castTo(DataType.LONG).toLongVector();
             ends = ctx.constant(node, 2, "ends").castTo(DataType.LONG).toLongVector();
-            if (ctx.hasInput(node, 4) && ctx.constant(node, 4, "steps").castTo(DataType.LONG).toLongVector()[0] != 1) {
-                throw TranslationContext.unsupported(node, "Slice with a step other than 1 is not supported");
-            }
+            axes = ctx.hasInput(node, 3) ? ctx.constant(node, 3, "axes").castTo(DataType.LONG).toLongVector() : null;
+            steps = ctx.hasInput(node, 4) ? ctx.constant(node, 4, "steps").castTo(DataType.LONG).toLongVector() : null;
         } else {
-            starts = OnnxGraph.intsAttribute(node, "starts", new long[] {0});
-            ends = OnnxGraph.intsAttribute(node, "ends", new long[] {Long.MAX_VALUE});
+            starts = OnnxGraph.intsAttribute(node, "starts", new long[0]);
+            ends = OnnxGraph.intsAttribute(node, "ends", new long[0]);
+            axes = OnnxGraph.intsAttribute(node, "axes", null);
+            steps = null;
         }
-        long[] values = in.constant().castTo(DataType.LONG).toLongVector();
-        int n = values.length;
-        int from = (int) Math.max(0, Math.min(n, starts[0] < 0 ? starts[0] + n : starts[0]));
-        int to = (int) Math.max(0, Math.min(n, ends[0] < 0 ? ends[0] + n : ends[0]));
-        INDArray sliced = Nd4j.createFromArray(Arrays.copyOfRange(values, from, Math.max(from, to)));
-        ctx.putConstant(node, 0, in.constant().dataType() == DataType.LONG ? sliced : sliced.castTo(in.constant().dataType()));
+        INDArrayIndex[] index = new INDArrayIndex[rank];
+        Arrays.fill(index, NDArrayIndex.all());
+        for (int i = 0; i < starts.length; i++) {
+            int axis = axes == null ? i : Shapes.axis(axes[i], rank);
+            long n = data.size(axis);
+            long step = steps == null ? 1 : steps[i];
+            long from = clampSliceBound(starts[i], n, step);
+            long to = clampSliceBound(ends[i], n, step);
+            List<Long> picked = new ArrayList<>();
+            for (long k = from; step > 0 ? k < to : k > to; k += step) {
+                picked.add(k);
+            }
+            index[axis] = NDArrayIndex.indices(picked.stream().mapToLong(Long::longValue).toArray());
+        }
+        ctx.putConstant(node, 0, data.get(index).dup('c'));
+    }
+
+    /** ONNX Slice bounds: negative counts from the end, then clamped ([0,n] going forward, [-1,n-1] backward). */
+    private static long clampSliceBound(long bound, long n, long step) {
+        long b = bound < 0 ? bound + n : bound;
+        return step > 0 ? Math.max(0, Math.min(n, b)) : Math.max(-1, Math.min(n - 1, b));
+    }
+
+    private static void constantOfShape(NodeProto node, TranslationContext ctx) throws NcguardException {
+        long[] shape = ctx.constant(node, 0, "shape").castTo(DataType.LONG).toLongVector();
+        INDArray fill = OnnxGraph.attribute(node, "value").map(a -> OnnxTensors.toArray(a.getT()))
+                .orElse(Nd4j.scalar(0f));
+        INDArray out = Nd4j.create(fill.dataType(), shape);
+        ctx.putConstant(node, 0, out.assign(fill.getDouble(0)));
     }
 
     private static void concat(NodeProto node, TranslationContext ctx) throws NcguardException {
