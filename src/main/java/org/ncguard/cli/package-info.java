@@ -1,0 +1,2 @@
+/** The {@code ncguard} command line (picocli): parses options, wires the other packages, prints. No logic of its own. */
+package org.ncguard.cli;

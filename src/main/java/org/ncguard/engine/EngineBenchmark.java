@@ -1,0 +1,113 @@
+package org.ncguard.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ncguard.NcguardException;
+import org.ncguard.engine.translate.GraphTranslator;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Measures the two engines on one model: ONNX Runtime scoring throughput (batch 1 and 32, 1 and 2 threads) and
+ * SameDiff forward+backward time per batch of 32, with and without ND4J's oneDNN helpers. Prints figures; asserts
+ * nothing (speed goals live here, not in unit tests).
+ */
+public final class EngineBenchmark {
+
+    /** One measured figure. */
+    public record Figure(String what, double value, String unit) {
+        @Override
+        public String toString() {
+            return String.format("%-48s %10.2f %s", what, value, unit);
+        }
+    }
+
+    private final OnnxModel model;
+    private final double seconds;
+
+    public EngineBenchmark(OnnxModel model, double secondsPerFigure) {
+        this.model = model;
+        this.seconds = secondsPerFigure;
+    }
+
+    public List<Figure> run(int maxThreads) throws NcguardException {
+        List<Figure> figures = new ArrayList<>();
+        for (int threads = 1; threads <= maxThreads; threads++) {
+            try (OrtScorer scorer = new OrtScorer(model, new ScorerOptions(threads))) {
+                for (int batch : new int[] {1, 32}) {
+                    double perSecond = scoringRate(scorer, batch);
+                    figures.add(new Figure("ORT scoring, batch " + batch + ", " + threads + " thread(s)", perSecond,
+                            "images/s (" + String.format("%.1f", 1e6 / perSecond) + " us/image)"));
+                }
+            }
+        }
+        boolean helpers = Nd4j.getEnvironment().helpersAllowed();
+        try {
+            for (boolean onednn : new boolean[] {true, false}) {
+                Nd4j.getEnvironment().allowHelpers(onednn);
+                NativeThreads.configure(maxThreads);
+                figures.add(new Figure("SameDiff forward+backward, batch 32, " + (onednn ? "oneDNN" : "no oneDNN")
+                        + ", " + maxThreads + " thread(s)", trainingStepMillis(32), "ms/batch"));
+            }
+        } finally {
+            Nd4j.getEnvironment().allowHelpers(helpers);
+        }
+        return figures;
+    }
+
+    private double scoringRate(OrtScorer scorer, int batch) {
+        float[] pixels = randomImages(batch);
+        for (int i = 0; i < 20; i++) {
+            scorer.score(pixels, batch);
+        }
+        long images = 0;
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        while (System.nanoTime() < deadline) {
+            scorer.score(pixels, batch);
+            images += batch;
+        }
+        return images / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double trainingStepMillis(int batch) throws NcguardException {
+        SameDiff sd = SameDiff.create();
+        INDArray images = Nd4j.create(randomImages(batch), model.input().shape().batchShape(batch), 'c');
+        SDVariable x = sd.var("images", images);
+        DifferentiableModel graph = GraphTranslator.translate(model, sd, x);
+        INDArray target = Nd4j.zeros(DataType.FLOAT, batch, model.labels());
+        for (int i = 0; i < batch; i++) {
+            target.putScalar(i, i % model.labels(), 1f);
+        }
+        SDVariable loss = sd.loss().softmaxCrossEntropy("loss", sd.constant(target), graph.logits(), null);
+        sd.setLossVariables(loss);
+        List<String> wrt = new ArrayList<>(graph.parameters().values().stream().map(SDVariable::name).toList());
+        wrt.add("images");
+        String[] names = wrt.toArray(String[]::new);
+        for (int i = 0; i < 3; i++) {
+            sd.calculateGradients(Map.of(), names);
+        }
+        int steps = 0;
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        while (System.nanoTime() < deadline) {
+            sd.calculateGradients(Map.of(), names);
+            steps++;
+        }
+        return (System.nanoTime() - start) / 1e6 / steps;
+    }
+
+    private float[] randomImages(int n) {
+        SplittableRandom random = new SplittableRandom(1);
+        float[] pixels = new float[n * model.input().shape().size()];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) random.nextDouble();
+        }
+        return pixels;
+    }
+}
