@@ -1,0 +1,81 @@
+package org.ncguard.reverse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class CostScheduleTest {
+
+    private final CostSchedule.Settings defaults = CostSchedule.Settings.defaults();
+
+    @Test
+    void costStaysZeroUntilFiveSuccessfulStepsInARow() {
+        CostSchedule s = new CostSchedule(defaults);
+        for (int i = 0; i < 4; i++) {
+            s.update(1.0, 100);
+        }
+        s.update(0.5, 100); // breaks the run
+        assertEquals(0, s.cost());
+        for (int i = 0; i < 5; i++) {
+            s.update(1.0, 100);
+        }
+        assertEquals(1e-3, s.cost(), 1e-15);
+    }
+
+    @Test
+    void costDoublesAfterFiveSuccessesAndDropsByTwoToTheOnePointFiveAfterFiveFailures() {
+        CostSchedule s = new CostSchedule(defaults);
+        for (int i = 0; i < 5; i++) {
+            s.update(1.0, 50);
+        }
+        for (int i = 0; i < 5; i++) {
+            s.update(1.0, 50);
+        }
+        assertEquals(2e-3, s.cost(), 1e-15);
+        for (int i = 0; i < 5; i++) {
+            s.update(0.2, 50);
+        }
+        assertEquals(2e-3 / Math.pow(2, 1.5), s.cost(), 1e-15);
+    }
+
+    @Test
+    void bestL1OnlyCountsStepsThatReachTheThreshold() {
+        CostSchedule s = new CostSchedule(defaults);
+        assertFalse(s.update(0.98, 5), "below 0.99 never becomes the best mask");
+        assertFalse(s.converged());
+        assertTrue(s.update(0.995, 40));
+        assertFalse(s.update(0.995, 41));
+        assertTrue(s.update(1.0, 30));
+        assertEquals(30, s.bestL1());
+        assertTrue(s.converged());
+    }
+
+    @Test
+    void stopsTwentyFiveStepsWithoutImprovementOnceCostWentUpAndDown() {
+        CostSchedule s = new CostSchedule(defaults);
+        for (int i = 0; i < 10; i++) {
+            s.update(1.0, 20); // set, then up
+        }
+        for (int i = 0; i < 5; i++) {
+            s.update(0.0, 20); // down
+        }
+        assertFalse(s.shouldStop());
+        int more = 0;
+        while (!s.shouldStop() && more < 100) {
+            s.update(1.0, 20); // no improvement: L1 stays at 20
+            more++;
+        }
+        assertEquals(defaults.earlyStopPatience(), more);
+    }
+
+    @Test
+    void neverStopsWhileTheCostOnlyRises() {
+        CostSchedule s = new CostSchedule(defaults);
+        for (int i = 0; i < 200; i++) {
+            s.update(1.0, 10);
+        }
+        assertFalse(s.shouldStop());
+    }
+}
