@@ -1,0 +1,265 @@
+package org.ncguard.reverse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import org.ncguard.NcguardException;
+
+/**
+ * {@code report.html}: one self-contained page that shows a person what a scan found. Everything is inline (CSS,
+ * the SVG chart, the trigger images as base64 data URIs); the page loads nothing and runs no script, so it can be
+ * mailed or archived as it is.
+ *
+ * <p>From top to bottom: the model and its SHA-256; the verdict in large type with the flagged labels; a note if
+ * the scan is incomplete; the chart of L1 norms ({@link L1Chart}); the table of label results; the reversed
+ * triggers (mask, pattern, mask times pattern), flagged labels first; the provenance.
+ */
+public final class ReportPage {
+
+    private ReportPage() {
+    }
+
+    /**
+     * Writes {@code report.html} into the scan directory, with the triggers found in it, atomically.
+     *
+     * @throws NcguardException if a trigger file is damaged or the page cannot be written
+     */
+    public static void write(ScanFiles files, ScanReport report) throws NcguardException {
+        String html = render(report, new TriggerStore(files).loadAll());
+        try {
+            AtomicFiles.write(files.reportHtml(), html.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new NcguardException("Cannot write the HTML report " + files.reportHtml() + ": "
+                    + Json.firstLine(e), e);
+        }
+    }
+
+    /**
+     * The page for {@code report}.
+     *
+     * @param triggers reversed triggers by label; labels without one are listed as such
+     */
+    public static String render(ScanReport report, Map<Integer, ReversedTrigger> triggers) {
+        StringBuilder h = new StringBuilder(64 * 1024);
+        String model = Html.escape(report.model());
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>ncguard scan: ").append(model).append(" \u2013 ")
+                .append(report.infected() ? "infected" : "clean").append("</title>\n<style>\n").append(CSS)
+                .append("</style>\n</head>\n<body>\n");
+        h.append("<header>\n<h1>Neural Cleanse scan of <span class=\"model\">").append(model).append("</span></h1>\n")
+                .append("<p class=\"sha\">SHA-256 <code>").append(Html.escape(report.modelSha256()))
+                .append("</code></p>\n</header>\n");
+        verdict(h, report);
+        if (!report.complete()) {
+            List<Integer> missing = report.missingLabels();
+            h.append("<p class=\"note incomplete\" id=\"incomplete\"><strong>Incomplete scan:</strong> ")
+                    .append(report.labels().size()).append(" of ").append(report.labelCount())
+                    .append(" labels have results (missing: ").append(Html.escape(abbreviate(missing)))
+                    .append("). The verdict may change when the scan is resumed.</p>\n");
+        }
+        for (String note : report.notes()) {
+            h.append("<p class=\"note\">").append(Html.escape(note)).append("</p>\n");
+        }
+        h.append("<section>\n<h2>Mask L1 norm per label</h2>\n<p class=\"hint\">The smallest mask that sends clean"
+                + " inputs to each label. A backdoor target needs a much smaller mask than the others.</p>\n")
+                .append(L1Chart.svg(report)).append("\n</section>\n");
+        table(h, report);
+        triggers(h, report, triggers);
+        provenance(h, report);
+        h.append("</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private static void verdict(StringBuilder h, ScanReport report) {
+        boolean infected = report.infected();
+        h.append("<section class=\"verdict ").append(infected ? "infected" : "clean").append("\" id=\"verdict\">\n")
+                .append("<div class=\"big\">").append(infected ? "INFECTED" : "CLEAN").append("</div>\n");
+        if (infected) {
+            h.append("<p>Backdoor suspected: the reversed trigger of ")
+                    .append(report.flagged().size() == 1 ? "label " : "labels ")
+                    .append(report.flagged().stream().map(l -> "<strong>" + Html.escape(labelText(report, l))
+                            + "</strong>").collect(Collectors.joining(", ")))
+                    .append(report.flagged().size() == 1 ? " is" : " are").append(" anomalously small.</p>\n<ul>\n");
+            for (int label : report.flagged()) {
+                LabelResult r = report.result(label).orElseThrow();
+                h.append("<li>label ").append(Html.escape(labelText(report, label))).append(": anomaly index ")
+                        .append(Html.number(r.anomalyIndex(), 2)).append(", mask L1 ").append(Html.number(r.l1(), 2))
+                        .append(" against a median of ").append(Html.number(report.median(), 2)).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        } else {
+            h.append("<p>No label's reversed trigger is anomalously small (largest anomaly index ")
+                    .append(Html.number(report.maxAnomalyIndex(), 2)).append(").</p>\n");
+        }
+        long converged = report.labels().stream().filter(LabelResult::converged).count();
+        h.append("<p class=\"stats\">").append(report.labels().size()).append(" of ").append(report.labelCount())
+                .append(" labels scanned, ").append(converged).append(" converged. Median L1 ")
+                .append(Html.number(report.median(), 2)).append(", MAD ").append(Html.number(report.mad(), 2))
+                .append("; a label is flagged when its L1 is below the median and its anomaly index above ")
+                .append(Html.escape(trim(report.threshold())))
+                .append(" (in the paper, infected models scored above 3 and clean ones below 2).</p>\n")
+                .append("</section>\n");
+    }
+
+    private static void table(StringBuilder h, ScanReport report) {
+        h.append("<section>\n<h2>Labels</h2>\n<table class=\"labels\">\n<thead><tr><th>Label</th>");
+        boolean names = !report.classNames().isEmpty();
+        if (names) {
+            h.append("<th>Class</th>");
+        }
+        h.append("<th>Mask L1</th><th>Anomaly index</th><th>Attack success</th><th>Steps</th><th>Seconds</th>"
+                + "<th>Converged</th></tr></thead>\n<tbody>\n");
+        for (LabelResult r : report.labels()) {
+            boolean flagged = report.flagged().contains(r.label());
+            h.append("<tr").append(flagged ? " class=\"flagged\"" : r.converged() ? "" : " class=\"not-converged\"")
+                    .append("><td>").append(r.label()).append(flagged ? " <span class=\"tag\">flagged</span>" : "")
+                    .append("</td>");
+            if (names) {
+                h.append("<td>").append(Html.escape(report.className(r.label()))).append("</td>");
+            }
+            h.append("<td>").append(Html.number(r.l1(), 2)).append("</td><td>")
+                    .append(Html.number(r.anomalyIndex(), 2)).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.1f%%", 100 * r.attackSuccess())).append("</td><td>")
+                    .append(r.steps()).append("</td><td>").append(Html.number(r.seconds(), 1)).append("</td><td>")
+                    .append(r.converged() ? "yes" : "<strong>no</strong>").append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void triggers(StringBuilder h, ScanReport report, Map<Integer, ReversedTrigger> triggers) {
+        h.append("<section>\n<h2>Reversed triggers</h2>\n<p class=\"hint\">Mask (white: pixel replaced), pattern,"
+                + " and mask \u00b7 pattern (the trigger as stamped on a black image). Flagged labels first.</p>\n");
+        List<LabelResult> order = new ArrayList<>(report.labels());
+        order.sort(Comparator.comparing((LabelResult r) -> !report.flagged().contains(r.label()))
+                .thenComparing(r -> report.flagged().contains(r.label()) ? -r.anomalyIndex() : 0.0)
+                .thenComparingInt(LabelResult::label));
+        List<Integer> without = new ArrayList<>();
+        h.append("<div class=\"triggers\">\n");
+        for (LabelResult r : order) {
+            ReversedTrigger t = triggers.get(r.label());
+            if (t == null) {
+                without.add(r.label());
+                continue;
+            }
+            boolean flagged = report.flagged().contains(r.label());
+            h.append("<figure class=\"trigger").append(flagged ? " flagged" : "").append("\" id=\"trigger-")
+                    .append(r.label()).append("\">\n<div class=\"images\">");
+            image(h, TriggerImages.png(TriggerImages.mask(t)), "mask");
+            image(h, TriggerImages.png(TriggerImages.pattern(t)), "pattern");
+            image(h, TriggerImages.png(TriggerImages.trigger(t)), "mask \u00b7 pattern");
+            h.append("</div>\n<figcaption>label ").append(Html.escape(labelText(report, r.label())));
+            if (flagged) {
+                h.append(" <span class=\"tag\">flagged</span>");
+            }
+            if (r.converged()) {
+                h.append("<br>L1 ").append(Html.number(r.l1(), 2)).append(", anomaly index ")
+                        .append(Html.number(r.anomalyIndex(), 2));
+            } else {
+                h.append("<br>did not converge (best attack success ")
+                        .append(String.format(Locale.ROOT, "%.1f%%", 100 * r.attackSuccess())).append(')');
+            }
+            h.append("</figcaption>\n</figure>\n");
+        }
+        h.append("</div>\n");
+        if (!without.isEmpty()) {
+            h.append("<p class=\"hint\">No trigger stored for label").append(without.size() == 1 ? " " : "s ")
+                    .append(Html.escape(abbreviate(without))).append(".</p>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    private static void image(StringBuilder h, byte[] png, String caption) {
+        h.append("<div class=\"image\"><img alt=\"").append(Html.escape(caption))
+                .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png))
+                .append("\"><span>").append(Html.escape(caption)).append("</span></div>");
+    }
+
+    private static void provenance(StringBuilder h, ScanReport report) {
+        h.append("<footer>\n<h2>Provenance</h2>\n<table class=\"kv\">\n");
+        row(h, "model", report.model());
+        row(h, "model SHA-256", report.modelSha256());
+        row(h, "created", report.createdAt());
+        row(h, "seed", Long.toString(report.seed()));
+        row(h, "scan time", String.format(Locale.ROOT, "%.1f s", report.seconds()));
+        row(h, "anomaly threshold", trim(report.threshold()));
+        report.versions().forEach((k, v) -> row(h, "version: " + k, v));
+        report.config().forEach((k, v) -> row(h, "config: " + k, json(v)));
+        h.append("</table>\n</footer>\n");
+    }
+
+    private static void row(StringBuilder h, String key, String value) {
+        h.append("<tr><th>").append(Html.escape(key)).append("</th><td>").append(Html.escape(value))
+                .append("</td></tr>\n");
+    }
+
+    private static String json(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(value);
+        }
+    }
+
+    private static String labelText(ScanReport report, int label) {
+        return report.classNames().isEmpty() ? Integer.toString(label) : label + " (" + report.className(label) + ")";
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** "1, 2, 3" or, for long lists, the first twenty and a count of the rest. */
+    private static String abbreviate(List<Integer> labels) {
+        String head = labels.stream().limit(20).map(String::valueOf).collect(Collectors.joining(", "));
+        return labels.size() <= 20 ? head : head + " and " + (labels.size() - 20) + " more";
+    }
+
+    private static final String CSS = """
+            body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+                   color: #1a1a1a; background: #ffffff; max-width: 1100px; margin: 0 auto; padding: 16px 24px 48px; }
+            h1 { font-size: 1.5em; margin: 0.4em 0 0.1em; word-break: break-word; }
+            h2 { font-size: 1.2em; margin: 1.6em 0 0.4em; }
+            .sha code { font-size: 0.9em; word-break: break-all; color: #444444; }
+            .verdict { border-radius: 8px; padding: 12px 20px; margin: 16px 0; }
+            .verdict.infected { background: #fdecea; border: 2px solid #a50f15; }
+            .verdict.clean { background: #e8f5e9; border: 2px solid #2e7d32; }
+            .verdict .big { font-size: 3em; font-weight: 800; letter-spacing: 0.04em; }
+            .verdict.infected .big { color: #a50f15; }
+            .verdict.clean .big { color: #2e7d32; }
+            .verdict p, .verdict ul { margin: 0.4em 0; }
+            .stats { color: #444444; font-size: 0.9em; }
+            .note { background: #fff8e1; border-left: 4px solid #f9a825; padding: 8px 12px; }
+            .hint { color: #555555; font-size: 0.9em; }
+            svg.chart { width: 100%; height: auto; display: block; font-size: 12px; }
+            svg.chart text { fill: #333333; }
+            svg.chart .axis-title { font-size: 13px; }
+            table { border-collapse: collapse; font-size: 0.9em; }
+            table.labels th, table.labels td { padding: 3px 10px; text-align: right; border-bottom: 1px solid #e0e0e0; }
+            table.labels tr.flagged { background: #fdecea; font-weight: 600; }
+            table.labels tr.not-converged { color: #777777; }
+            .tag { background: #a50f15; color: #ffffff; border-radius: 4px; padding: 0 6px; font-size: 0.8em; }
+            .triggers { display: flex; flex-wrap: wrap; gap: 16px; }
+            figure.trigger { margin: 0; padding: 8px; border: 1px solid #dddddd; border-radius: 6px; }
+            figure.trigger.flagged { border: 2px solid #a50f15; background: #fdecea; }
+            .images { display: flex; gap: 6px; }
+            .image { display: flex; flex-direction: column; align-items: center; font-size: 0.75em; color: #555555; }
+            .image img { image-rendering: pixelated; border: 1px solid #cccccc; }
+            figcaption { font-size: 0.85em; margin-top: 4px; }
+            footer { margin-top: 2em; color: #444444; }
+            table.kv th { text-align: left; padding: 2px 12px 2px 0; font-weight: 600; vertical-align: top; }
+            table.kv td { padding: 2px 0; word-break: break-all; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+            """;
+}

@@ -1,0 +1,250 @@
+package org.ncguard.reverse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ncguard.NcguardException;
+
+class ScanReportTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void builderComputesStatisticsAndVerdict() {
+        ScanReport report = ScanFixtures.tenLabelReport();
+        // Worked out in ScanFixtures.TEN_L1.
+        assertEquals(52.0, report.median(), 1e-9);
+        assertEquals(5.9304, report.mad(), 1e-9);
+        assertEquals(40.1392, report.flagBelowL1(), 1e-9);
+        assertEquals(List.of(4), report.flagged());
+        assertEquals(ScanReport.Verdict.INFECTED, report.verdict());
+        assertTrue(report.infected());
+        assertEquals(7.250775664, report.result(4).orElseThrow().anomalyIndex(), 1e-8);
+        assertEquals(1.517604209, report.result(2).orElseThrow().anomalyIndex(), 1e-8);
+        assertEquals(0.0, report.result(0).orElseThrow().anomalyIndex(), 0.0);
+        assertNull(report.result(9).orElseThrow().anomalyIndex());
+        assertEquals(report.result(4).orElseThrow().anomalyIndex(), report.maxAnomalyIndex());
+        assertTrue(report.complete());
+        assertEquals(List.of(), report.missingLabels());
+        assertEquals(812.5, report.seconds(), 0.0);
+        assertEquals("2025-03-01T10:15:30.123Z", report.createdAt());
+        assertEquals(ScanReport.FORMAT_VERSION, report.formatVersion());
+    }
+
+    @Test
+    void modelWithoutAnOutlierIsClean() {
+        ScanReport report = ScanReport.builder("clean.onnx", ScanFixtures.SHA, 4)
+                .results(List.of(LabelResult.converged(0, 50, 1, 10, 1), LabelResult.converged(1, 47, 1, 10, 1),
+                        LabelResult.converged(2, 53, 1, 10, 1), LabelResult.converged(3, 49, 1, 10, 1)))
+                .build();
+        assertEquals(ScanReport.Verdict.CLEAN, report.verdict());
+        assertTrue(report.flagged().isEmpty());
+        // Default total time is the sum over labels.
+        assertEquals(4.0, report.seconds(), 0.0);
+    }
+
+    @Test
+    void partialScanIsIncompleteAndKnowsWhatIsMissing() {
+        ScanReport report = ScanReport.builder("m.onnx", ScanFixtures.SHA, 6)
+                .result(LabelResult.converged(1, 10, 1, 5, 1))
+                .result(LabelResult.converged(4, 12, 1, 5, 1))
+                .result(LabelResult.converged(2, 11, 1, 5, 1))
+                .build();
+        assertFalse(report.complete());
+        assertEquals(List.of(0, 3, 5), report.missingLabels());
+        assertEquals(List.of(1, 2, 4), report.labels().stream().map(LabelResult::label).toList());
+    }
+
+    @Test
+    void aLaterResultForTheSameLabelReplacesTheEarlierOne() {
+        ScanReport report = ScanReport.builder("m.onnx", ScanFixtures.SHA, 1)
+                .result(LabelResult.notConverged(0, 0.5, 1000, 3))
+                .result(LabelResult.converged(0, 20, 0.995, 400, 2))
+                .build();
+        assertEquals(1, report.labels().size());
+        assertEquals(20.0, report.labels().get(0).l1(), 0.0);
+    }
+
+    @Test
+    void rejectsLabelsOutsideTheModel() {
+        ScanReport.Builder builder = ScanReport.builder("m.onnx", ScanFixtures.SHA, 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> builder.result(LabelResult.converged(3, 1, 1, 1, 1)));
+        assertTrue(e.getMessage().contains("3 labels"), e.getMessage());
+    }
+
+    @Test
+    void rejectsABadSha256AndMismatchedClassNames() {
+        assertThrows(IllegalArgumentException.class, () -> ScanReport.builder("m.onnx", "ABC", 2).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> ScanReport.builder("m.onnx", ScanFixtures.SHA, 2).classNames(List.of("only one")).build());
+    }
+
+    @Test
+    void scanJsonHasTheDocumentedShape() throws Exception {
+        Path file = dir.resolve("scan.json");
+        ScanFixtures.tenLabelReport().write(file);
+        JsonNode json = Json.MAPPER.readTree(file.toFile());
+        for (String field : List.of("formatVersion", "model", "modelSha256", "labelCount", "labels", "median", "mad",
+                "flagged", "verdict", "maxAnomalyIndex", "seconds", "complete", "config", "seed", "createdAt",
+                "versions")) {
+            assertTrue(json.has(field), "scan.json lacks " + field + ": " + json);
+        }
+        assertEquals("infected", json.get("verdict").asText());
+        assertEquals("badnets-mnist.onnx", json.get("model").asText());
+        assertEquals(4, json.get("flagged").get(0).asInt());
+        assertEquals(10, json.get("labels").size());
+        JsonNode label9 = json.get("labels").get(9);
+        assertTrue(label9.get("l1").isNull());
+        assertFalse(label9.get("converged").asBoolean());
+        JsonNode label4 = json.get("labels").get(4);
+        for (String field : List.of("label", "l1", "attackSuccess", "steps", "seconds", "anomalyIndex", "converged")) {
+            assertTrue(label4.has(field), "label result lacks " + field + ": " + label4);
+        }
+        assertEquals(42, json.get("seed").asLong());
+        assertEquals(1000, json.get("config").get("steps").asInt());
+        assertNotNull(Instant.parse(json.get("createdAt").asText()));
+        assertTrue(json.get("versions").has("ncguard"));
+        assertTrue(json.get("versions").has("java"));
+    }
+
+    @Test
+    void readGivesBackWhatWasWritten() throws Exception {
+        ScanReport report = ScanFixtures.tenLabelReport();
+        Path file = dir.resolve("scan.json");
+        report.write(file);
+        assertEquals(report, ScanReport.read(file));
+    }
+
+    @Test
+    void configRecordsAreStoredAsTheirJsonForm() throws Exception {
+        record Settings(int steps, double lr, List<Integer> labels) {
+        }
+        ScanReport report = ScanReport.builder("m.onnx", ScanFixtures.SHA, 1)
+                .result(LabelResult.converged(0, 1, 1, 1, 1))
+                .config(new Settings(500, 0.1, List.of(0, 3)))
+                .build();
+        assertEquals(Map.of("steps", 500, "lr", 0.1, "labels", List.of(0, 3)), report.config());
+        Path file = dir.resolve("scan.json");
+        report.write(file);
+        assertEquals(report, ScanReport.read(file));
+    }
+
+    @Test
+    void toBuilderRebuildsTheSameReport() {
+        ScanReport report = ScanFixtures.tenLabelReport();
+        assertEquals(report, report.toBuilder().build());
+    }
+
+    @Test
+    void resumingAddsTheMissingLabels() throws Exception {
+        List<LabelResult> all = ScanFixtures.tenResults();
+        ScanReport partial = ScanReport.builder("m.onnx", ScanFixtures.SHA, 10).results(all.subList(0, 6)).build();
+        Path file = dir.resolve("scan.json");
+        partial.write(file);
+        ScanReport resumed = ScanReport.read(file);
+        ScanReport.Builder builder = resumed.toBuilder();
+        for (int label : resumed.missingLabels()) {
+            builder.result(all.get(label));
+        }
+        ScanReport done = builder.build();
+        assertTrue(done.complete());
+        assertEquals(List.of(4), done.flagged());
+    }
+
+    @Test
+    void rewritingLeavesOnlyTheReportInTheDirectory() throws Exception {
+        Path file = dir.resolve("scan.json");
+        ScanReport report = ScanFixtures.tenLabelReport();
+        report.write(file);
+        report.toBuilder().seed(7).build().write(file);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+        assertEquals(7, ScanReport.read(file).seed());
+    }
+
+    @Test
+    void zeroMadStillWritesFiniteNumbers() throws Exception {
+        ScanReport report = ScanReport.builder("m.onnx", ScanFixtures.SHA, 5)
+                .results(List.of(LabelResult.converged(0, 10, 1, 1, 1), LabelResult.converged(1, 10, 1, 1, 1),
+                        LabelResult.converged(2, 10, 1, 1, 1), LabelResult.converged(3, 10, 1, 1, 1),
+                        LabelResult.converged(4, 2, 1, 1, 1)))
+                .build();
+        Path file = dir.resolve("scan.json");
+        report.write(file);
+        String text = Files.readString(file);
+        assertFalse(text.contains("NaN") || text.contains("Infinity"), text);
+        assertEquals(0.0, report.mad(), 0.0);
+        assertEquals(List.of(4), report.flagged());
+        assertEquals(report, ScanReport.read(file));
+    }
+
+    @Test
+    void damagedFilesAreReportedByNameWithAWayOut() throws Exception {
+        Path good = dir.resolve("good.json");
+        ScanFixtures.tenLabelReport().write(good);
+        byte[] bytes = Files.readAllBytes(good);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+
+        List<String> damaged = new ArrayList<>();
+        damaged.add(text.substring(0, text.length() / 2));               // cut off by a crash
+        damaged.add("");                                                // empty
+        damaged.add("null");                                            // JSON null
+        damaged.add("\u0000\u0001garbage");                              // not JSON
+        damaged.add(text.replace("\"flagged\" : [\n    4\n  ]", "\"flagged\" : [ ]")); // infected without a flag
+        damaged.add(text.replace("\"modelSha256\" : \"", "\"modelSha256\" : \"x")); // bad checksum
+        for (int i = 0; i < damaged.size(); i++) {
+            assertFalse(damaged.get(i).equals(text), "case " + i + " did not change the file");
+            Path file = dir.resolve("scan-" + i + ".json");
+            Files.writeString(file, damaged.get(i));
+            NcguardException e = assertThrows(NcguardException.class, () -> ScanReport.read(file), "case " + i);
+            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("delete it"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "one-line message: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aNewerFormatIsRefused() throws Exception {
+        Path file = dir.resolve("scan.json");
+        ScanFixtures.tenLabelReport().write(file);
+        Files.writeString(file, Files.readString(file).replace("\"formatVersion\" : 1", "\"formatVersion\" : 2"));
+        NcguardException e = assertThrows(NcguardException.class, () -> ScanReport.read(file));
+        assertTrue(e.getMessage().contains("format version 2"), e.getMessage());
+    }
+
+    @Test
+    void aMissingFileSaysSo() {
+        Path file = dir.resolve("nope.json");
+        NcguardException e = assertThrows(NcguardException.class, () -> ScanReport.read(file));
+        assertTrue(e.getMessage().contains("not found") && e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void writeFailureIsAUserError() throws Exception {
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "a file where a directory should be");
+        NcguardException e = assertThrows(NcguardException.class,
+                () -> ScanFixtures.tenLabelReport().write(blocker.resolve("scan.json")));
+        assertTrue(e.getMessage().contains("scan.json"), e.getMessage());
+    }
+}
