@@ -12,6 +12,7 @@ import onnx.OnnxMl.TensorProto;
 import onnx.OnnxMl.TensorShapeProto;
 import onnx.OnnxMl.TypeProto;
 import onnx.OnnxMl.ValueInfoProto;
+import org.ncguard.AtomicFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -172,7 +173,7 @@ public final class OnnxBuilder {
     }
 
     public void write(Path file) throws IOException {
-        ModelFiles.writeAtomically(file, build().toByteArray());
+        AtomicFiles.write(file, build().toByteArray());
     }
 
     public ImageShape inputShape() {

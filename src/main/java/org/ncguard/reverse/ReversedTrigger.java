@@ -1,5 +1,6 @@
 package org.ncguard.reverse;
 
+import org.ncguard.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,5 +1,7 @@
 package org.ncguard.reverse;
 
+import org.ncguard.engine.Versions;
+import org.ncguard.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -250,7 +252,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
         private long seed;
         private Double seconds;
         private Instant createdAt;
-        private Map<String, String> versions = Versions.current();
+        private Map<String, String> versions = Versions.all();
 
         private Builder(String model, String modelSha256, int labelCount) {
             if (labelCount < 1) {
@@ -325,7 +327,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             return this;
         }
 
-        /** Versions to record; {@link Versions#current()} unless set. */
+        /** Versions to record; {@link Versions.all()} unless set. */
         public Builder versions(Map<String, String> value) {
             this.versions = new LinkedHashMap<>(value);
             return this;

@@ -1,4 +1,4 @@
-package org.ncguard.reverse;
+package org.ncguard;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

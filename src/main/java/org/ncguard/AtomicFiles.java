@@ -1,4 +1,4 @@
-package org.ncguard.reverse;
+package org.ncguard;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
