@@ -72,41 +72,49 @@ public final class DataSources {
         Integer n = params.containsKey("n") ? count(spec, params.get("n")) : null;
         String lower = source.toLowerCase(Locale.ROOT);
 
-        if (lower.startsWith("builtin:")) {
-            String[] parts = lower.split(":", -1);
-            if (parts.length > 3) {
-                throw new NcguardException("data source '" + spec + "' has too many parts; expected " + FORMS);
-            }
-            String split = parts.length == 3 ? parts[2] : "train";
-            if (!split.equals("train") && !split.equals("test")) {
-                throw new NcguardException("data source '" + spec + "': unknown split '" + split
-                        + "'; expected train or test");
-            }
-            switch (parts[1]) {
-                case "signs": {
-                    allowOnly(spec, params, "n", "seed");
-                    long seed = params.containsKey("seed") ? seed(spec, params.get("seed")) : SIGNS_DEFAULT_SEED;
-                    boolean test = split.equals("test");
-                    int count = n != null ? n : test ? SIGNS_TEST_COUNT : SIGNS_TRAIN_COUNT;
-                    return new SignsSource("builtin:signs:" + split + "?n=" + count + "&seed=" + seed, seed,
-                            test ? SignsSource.Split.TEST : SignsSource.Split.TRAIN, count);
-                }
-                case "fashion-mnist": {
-                    allowOnly(spec, params, "n");
-                    ImageSource s = fashionMnist(datasets, split, "builtin:fashion-mnist:" + split);
-                    return n == null ? s : head(s, n);
-                }
-                default:
-                    throw new NcguardException("unknown built-in data set '" + source + "'; expected "
-                            + "builtin:fashion-mnist or builtin:signs");
-            }
-        }
+        return lower.startsWith("builtin:")
+                ? openBuiltin(spec, lower, params, n, datasets)
+                : openPath(spec, source, params, n);
+    }
 
+    private static ImageSource openBuiltin(String spec, String source, Map<String, String> params, Integer n,
+            Path datasets) throws NcguardException {
+        String[] parts = source.split(":", -1);
+        if (parts.length > 3) {
+            throw new NcguardException("data source '" + spec + "' has too many parts; expected " + FORMS);
+        }
+        String split = parts.length == 3 ? parts[2] : "train";
+        if (!split.equals("train") && !split.equals("test")) {
+            throw new NcguardException("data source '" + spec + "': unknown split '" + split
+                    + "'; expected train or test");
+        }
+        switch (parts[1]) {
+            case "signs": {
+                allowOnly(spec, params, "n", "seed");
+                long seed = params.containsKey("seed") ? seed(spec, params.get("seed")) : SIGNS_DEFAULT_SEED;
+                boolean test = split.equals("test");
+                int count = n != null ? n : test ? SIGNS_TEST_COUNT : SIGNS_TRAIN_COUNT;
+                return new SignsSource("builtin:signs:" + split + "?n=" + count + "&seed=" + seed, seed,
+                        test ? SignsSource.Split.TEST : SignsSource.Split.TRAIN, count);
+            }
+            case "fashion-mnist": {
+                allowOnly(spec, params, "n");
+                ImageSource s = fashionMnist(datasets, split, "builtin:fashion-mnist:" + split);
+                return n == null ? s : head(s, n);
+            }
+            default:
+                throw new NcguardException("unknown built-in data set '" + source + "'; expected "
+                        + "builtin:fashion-mnist or builtin:signs");
+        }
+    }
+
+    private static ImageSource openPath(String spec, String source, Map<String, String> params, Integer n)
+            throws NcguardException {
         allowOnly(spec, params, "n");
-        Path path;
+        String lower = source.toLowerCase(Locale.ROOT);
         boolean wantIdx = lower.startsWith("idx:");
         boolean wantFolder = lower.startsWith("folder:");
-        path = Path.of(wantIdx || wantFolder ? source.substring(source.indexOf(':') + 1) : source);
+        Path path = Path.of(wantIdx || wantFolder ? source.substring(source.indexOf(':') + 1) : source);
         ImageSource s;
         if (Files.isDirectory(path) && !wantIdx) {
             s = ImageFolders.open(path, source);

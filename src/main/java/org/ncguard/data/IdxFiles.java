@@ -141,12 +141,14 @@ final class IdxFiles {
                 dims[d] = ((dimBytes[i] & 0xFF) << 24) | ((dimBytes[i + 1] & 0xFF) << 16)
                         | ((dimBytes[i + 2] & 0xFF) << 8) | (dimBytes[i + 3] & 0xFF);
                 if (dims[d] < 0) {
-                    throw new NcguardException(path + " has a negative dimension " + dims[d] + "; expected sizes below 2^31");
+                    throw new NcguardException(path + " has a negative dimension " + dims[d]
+                            + "; expected sizes below 2^31");
                 }
                 total *= dims[d];
             }
             if (total > Integer.MAX_VALUE - 16) {
-                throw new NcguardException(path + " holds " + total + " bytes; ncguard reads IDX files of at most 2 GB");
+                throw new NcguardException(path + " holds " + total
+                        + " bytes; ncguard reads IDX files of at most 2 GB");
             }
             long headerBytes = 4L + 4L * ndims;
             if (!gzipped && Files.size(path) - headerBytes < total) {

@@ -221,8 +221,11 @@ final class SignGlyphs {
                 for (int s = -1; s <= 1; s += 2) {
                     double bx = 0.55 * s * dx;
                     double by = 0.55 * s * dy;
-                    g.draw(new Line2D.Double(bx, by, bx + 0.3 * s * Math.cos(a + 0.7), by + 0.3 * s * Math.sin(a + 0.7)));
-                    g.draw(new Line2D.Double(bx, by, bx + 0.3 * s * Math.cos(a - 0.7), by + 0.3 * s * Math.sin(a - 0.7)));
+                    for (double turn : new double[] {-0.7, 0.7}) {
+                        double tx = bx + 0.3 * s * Math.cos(a + turn);
+                        double ty = by + 0.3 * s * Math.sin(a + turn);
+                        g.draw(new Line2D.Double(bx, by, tx, ty));
+                    }
                 }
             }
         };

@@ -36,7 +36,8 @@ public final class Trigger {
         }
         int plane = shape.height() * shape.width();
         if (mask.length != plane) {
-            throw new IllegalArgumentException("mask for " + shape + " needs " + plane + " values, found " + mask.length);
+            throw new IllegalArgumentException("mask for " + shape + " needs " + plane + " values, found "
+                    + mask.length);
         }
         if (pattern.length != shape.size()) {
             throw new IllegalArgumentException("pattern for " + shape + " needs " + shape.size() + " values, found "
@@ -125,7 +126,10 @@ public final class Trigger {
         }
     }
 
-    /** The same trigger for images with {@code channels} channels: grey patterns replicate, RGB ones turn to luminance. */
+    /**
+     * The same trigger for images with {@code channels} channels: grey patterns are replicated, colour ones
+     * turn into their luminance.
+     */
     public Trigger withChannels(int channels) {
         if (channels == shape.channels()) {
             return this;

@@ -27,7 +27,8 @@ final class TriggerParser {
             case "square": {
                 String[] parts = rest.split(":", -1);
                 if (parts.length > 3) {
-                    throw new NcguardException("trigger '" + spec + "' has too many parts; expected square:SIZE[:COLOR][:CORNER]");
+                    throw new NcguardException("trigger '" + spec + "' has too many parts; expected "
+                            + "square:SIZE[:COLOR][:CORNER]");
                 }
                 int size = positiveInt(spec, parts[0]);
                 int rgb = 0xFFFFFF;
@@ -39,8 +40,8 @@ final class TriggerParser {
                     } else if (i == 1) {
                         rgb = colour(spec, parts[i]);
                     } else {
-                        throw new NcguardException("trigger '" + spec + "': unknown corner '" + parts[i] + "'; expected "
-                                + cornerNames());
+                        throw new NcguardException("trigger '" + spec + "': unknown corner '" + parts[i]
+                                + "'; expected " + cornerNames());
                     }
                 }
                 return new TriggerSpec.Square(size, rgb, corner);
@@ -48,15 +49,16 @@ final class TriggerParser {
             case "checker": {
                 String[] parts = rest.split(":", -1);
                 if (parts.length > 2) {
-                    throw new NcguardException("trigger '" + spec + "' has too many parts; expected checker:SIZE[:CORNER]");
+                    throw new NcguardException("trigger '" + spec + "' has too many parts; expected "
+                            + "checker:SIZE[:CORNER]");
                 }
                 int size = positiveInt(spec, parts[0]);
                 Corner corner = Corner.BOTTOM_RIGHT;
                 if (parts.length == 2) {
                     corner = Corner.byName(parts[1].toLowerCase(Locale.ROOT));
                     if (corner == null) {
-                        throw new NcguardException("trigger '" + spec + "': unknown corner '" + parts[1] + "'; expected "
-                                + cornerNames());
+                        throw new NcguardException("trigger '" + spec + "': unknown corner '" + parts[1]
+                                + "'; expected " + cornerNames());
                     }
                 }
                 return new TriggerSpec.Checker(size, corner);
@@ -64,7 +66,8 @@ final class TriggerParser {
             case "watermark": {
                 String[] parts = rest.split(":", -1);
                 if (parts.length > 2) {
-                    throw new NcguardException("trigger '" + spec + "' has too many parts; expected watermark:ALPHA[:SEED]");
+                    throw new NcguardException("trigger '" + spec + "' has too many parts; expected "
+                            + "watermark:ALPHA[:SEED]");
                 }
                 float alpha;
                 try {

@@ -87,8 +87,10 @@ final class TriggerPatterns {
                     + " patch with a " + MARGIN + "-pixel margin needs " + (size + MARGIN) + "x" + (size + MARGIN)
                     + ", the images are " + h + "x" + w + "; use SIZE of at most " + (Math.min(h, w) - MARGIN));
         }
-        int top = corner == Corner.TOP_LEFT || corner == Corner.TOP_RIGHT ? MARGIN : h - MARGIN - size;
-        int left = corner == Corner.TOP_LEFT || corner == Corner.BOTTOM_LEFT ? MARGIN : w - MARGIN - size;
+        boolean isTop = corner == Corner.TOP_LEFT || corner == Corner.TOP_RIGHT;
+        boolean isLeft = corner == Corner.TOP_LEFT || corner == Corner.BOTTOM_LEFT;
+        int top = isTop ? MARGIN : h - MARGIN - size;
+        int left = isLeft ? MARGIN : w - MARGIN - size;
         int plane = h * w;
         float[] mask = new float[plane];
         float[] pattern = new float[3 * plane];
@@ -116,7 +118,9 @@ final class TriggerPatterns {
             g.fillRect(0, 0, w, h);
             float unit = Math.max(1f, Math.min(h, w) / 16f);
             for (int i = 0; i < 10; i++) {
-                g.setColor(Color.getHSBColor(rnd.nextFloat(), 0.6f + 0.4f * rnd.nextFloat(), 0.3f + 0.7f * rnd.nextFloat()));
+                float hue = rnd.nextFloat();
+                float saturation = 0.6f + 0.4f * rnd.nextFloat();
+                g.setColor(Color.getHSBColor(hue, saturation, 0.3f + 0.7f * rnd.nextFloat()));
                 g.setStroke(new BasicStroke(unit * (0.6f + rnd.nextFloat())));
                 double x = rnd.nextDouble() * w;
                 double y = rnd.nextDouble() * h;

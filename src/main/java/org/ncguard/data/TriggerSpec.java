@@ -61,6 +61,13 @@ public sealed interface TriggerSpec {
     /** A solid square patch. */
     record Square(int size, int rgb, Corner corner) implements TriggerSpec {
 
+        public Square {
+            if (size <= 0 || (rgb & ~0xFFFFFF) != 0 || corner == null) {
+                throw new IllegalArgumentException("square needs a positive size, an 0xRRGGBB colour and a corner, "
+                        + "found " + size + ", " + Integer.toHexString(rgb) + ", " + corner);
+            }
+        }
+
         @Override
         public Trigger build(ImageShape image) throws NcguardException {
             float[] colour = {((rgb >> 16) & 0xFF) / 255f, ((rgb >> 8) & 0xFF) / 255f, (rgb & 0xFF) / 255f};
@@ -76,6 +83,13 @@ public sealed interface TriggerSpec {
     /** A black and white checkerboard patch. */
     record Checker(int size, Corner corner) implements TriggerSpec {
 
+        public Checker {
+            if (size <= 0 || corner == null) {
+                throw new IllegalArgumentException("checker needs a positive size and a corner, found " + size + ", "
+                        + corner);
+            }
+        }
+
         @Override
         public Trigger build(ImageShape image) throws NcguardException {
             return TriggerPatterns.patch(this, image, size, corner, (y, x, c) -> (x + y) % 2 == 0 ? 1f : 0f);
@@ -89,6 +103,12 @@ public sealed interface TriggerSpec {
 
     /** A full-image pattern with a constant mask. */
     record Watermark(float alpha, long seed) implements TriggerSpec {
+
+        public Watermark {
+            if (!(alpha > 0 && alpha <= 1)) {
+                throw new IllegalArgumentException("watermark alpha must be in (0,1], found " + alpha);
+            }
+        }
 
         @Override
         public Trigger build(ImageShape image) {
@@ -107,6 +127,12 @@ public sealed interface TriggerSpec {
 
     /** An RGBA PNG: alpha is the mask, RGB the pattern. */
     record ImageFile(Path file) implements TriggerSpec {
+
+        public ImageFile {
+            if (file == null) {
+                throw new IllegalArgumentException("image trigger needs a file");
+            }
+        }
 
         @Override
         public Trigger build(ImageShape image) throws NcguardException {

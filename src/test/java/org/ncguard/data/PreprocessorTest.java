@@ -69,7 +69,8 @@ class PreprocessorTest {
             for (int p = 0; p < 6; p++) {
                 int y = p / 3;
                 int x = p % 3;
-                float expected = 0.299f * canonical(colour, RGB, n, 0, y, x) + 0.587f * canonical(colour, RGB, n, 1, y, x)
+                float expected = 0.299f * canonical(colour, RGB, n, 0, y, x)
+                        + 0.587f * canonical(colour, RGB, n, 1, y, x)
                         + 0.114f * canonical(colour, RGB, n, 2, y, x);
                 assertEquals(expected, lum[n * 6 + p], 1e-6f);
             }

@@ -26,7 +26,8 @@ final class TestFiles {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.write(header.array());
         bytes.write(data);
-        try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
+        OutputStream raw = Files.newOutputStream(file);
+        try (OutputStream out = gzip ? new GZIPOutputStream(raw) : raw) {
             out.write(bytes.toByteArray());
         }
         return file;
