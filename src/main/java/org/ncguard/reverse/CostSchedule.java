@@ -7,8 +7,8 @@ package org.ncguard.reverse;
  * <p>Cost starts at 0. After {@code patience} consecutive steps with attack success at or above the threshold it
  * is set to the initial cost; from then on, {@code patience} steps at or above multiply it by 2 and
  * {@code patience} steps below divide it by 2^1.5. The best mask is the smallest L1 among steps that reach the
- * threshold. Once the cost has gone both up and down, the search stops after {@code earlyStopPatience} steps
- * without an L1 better than the best by 0.1%.
+ * threshold. Once the cost has gone both up and down (since it was set), the search stops when the best L1 has
+ * not improved for {@code earlyStopPatience} steps.
  */
 public final class CostSchedule {
 
@@ -23,7 +23,6 @@ public final class CostSchedule {
 
     private final Settings settings;
     private double cost;
-    private boolean costSet;
     private int setCounter;
     private int upCounter;
     private int downCounter;
@@ -31,6 +30,7 @@ public final class CostSchedule {
     private boolean wentDown;
     private double bestL1 = Double.POSITIVE_INFINITY;
     private int stepsWithoutImprovement;
+    private double earlyStopBest = Double.POSITIVE_INFINITY;
     private int steps;
 
     public CostSchedule(Settings settings) {
@@ -55,37 +55,34 @@ public final class CostSchedule {
     }
 
     /**
-     * Records one finished step and adjusts the cost.
+     * Records one finished step and adjusts the cost, in the original code's order: best mask, early-stop counter,
+     * setting the cost, then raising or lowering it.
      *
      * @return true if this step's mask is the new best (the caller keeps a copy of it)
      */
     public boolean update(double attackSuccess, double l1) {
         steps++;
         boolean reached = attackSuccess >= settings.successThreshold();
-        boolean best = false;
-        if (reached && l1 < bestL1) {
-            best = true;
-        }
-        // Early-stop counter, as the original: only an improvement of more than 0.1% resets it.
-        if (wentUp && wentDown) {
-            if (reached && l1 < bestL1 * 0.999) {
-                stepsWithoutImprovement = 0;
-            } else {
-                stepsWithoutImprovement++;
-            }
-        }
+        boolean best = reached && l1 < bestL1;
         if (best) {
             bestL1 = l1;
         }
-        if (!costSet) {
-            setCounter = reached ? setCounter + 1 : 0;
+        if (bestL1 < Double.POSITIVE_INFINITY) {
+            stepsWithoutImprovement = bestL1 >= earlyStopBest ? stepsWithoutImprovement + 1 : 0;
+        }
+        earlyStopBest = Math.min(earlyStopBest, bestL1);
+
+        if (cost == 0 && reached) {
+            setCounter++;
             if (setCounter >= settings.patience()) {
                 cost = settings.initialCost();
-                costSet = true;
                 upCounter = 0;
                 downCounter = 0;
+                wentUp = false;
+                wentDown = false;
             }
-            return best;
+        } else {
+            setCounter = 0;
         }
         if (reached) {
             upCounter++;

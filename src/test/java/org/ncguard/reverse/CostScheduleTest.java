@@ -56,18 +56,33 @@ class CostScheduleTest {
     void stopsTwentyFiveStepsWithoutImprovementOnceCostWentUpAndDown() {
         CostSchedule s = new CostSchedule(defaults);
         for (int i = 0; i < 10; i++) {
-            s.update(1.0, 20); // set, then up
+            s.update(1.0, 20); // cost set after 5, raised after 10
         }
         for (int i = 0; i < 5; i++) {
-            s.update(0.0, 20); // down
+            s.update(0.0, 20); // lowered
         }
         assertFalse(s.shouldStop());
-        int more = 0;
-        while (!s.shouldStop() && more < 100) {
-            s.update(1.0, 20); // no improvement: L1 stays at 20
-            more++;
+        while (!s.shouldStop() && s.steps() < 100) {
+            s.update(1.0, 20);
         }
-        assertEquals(defaults.earlyStopPatience(), more);
+        // The best (20) was found at step 1; the counter has run since, as in the original code.
+        assertEquals(1 + defaults.earlyStopPatience(), s.steps());
+    }
+
+    @Test
+    void aBetterMaskResetsTheEarlyStopCounter() {
+        CostSchedule s = new CostSchedule(defaults);
+        for (int i = 0; i < 10; i++) {
+            s.update(1.0, 20);
+        }
+        for (int i = 0; i < 5; i++) {
+            s.update(0.0, 20);
+        }
+        s.update(1.0, 19); // improvement at step 16
+        while (!s.shouldStop() && s.steps() < 100) {
+            s.update(1.0, 19);
+        }
+        assertEquals(16 + defaults.earlyStopPatience(), s.steps());
     }
 
     @Test
