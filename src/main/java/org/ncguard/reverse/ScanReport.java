@@ -48,7 +48,7 @@ import org.ncguard.NcguardException;
  * @param verdict         infected iff some label is flagged
  * @param maxAnomalyIndex largest anomaly index; null if none converged
  * @param seconds         wall-clock time of the scan
- * @param complete        whether every label of the model has a result
+ * @param complete        whether every requested label (by default all) has a result
  * @param notes           caveats about the statistics (too few converged labels, MAD of 0)
  * @param config          the scan's settings
  * @param seed            random seed of the scan
@@ -123,9 +123,9 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
         if (!(seconds >= 0) || Double.isInfinite(seconds)) {
             throw new IllegalArgumentException("seconds must be finite and >= 0, found " + seconds);
         }
-        if (complete != (labels.size() == labelCount)) {
-            throw new IllegalArgumentException("complete must say whether all " + labelCount + " labels have results;"
-                    + " found complete=" + complete + " with " + labels.size() + " results");
+        // complete means every requested label has a result: all labels, or the subset a scan was asked for.
+        if (complete && labels.isEmpty()) {
+            throw new IllegalArgumentException("a complete scan needs at least one label result");
         }
         notes = List.copyOf(notes == null ? List.of() : notes);
         config = Collections.unmodifiableMap(new LinkedHashMap<>(config == null ? Map.of() : config));
@@ -253,6 +253,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
         private Double seconds;
         private Instant createdAt;
         private Map<String, String> versions = Versions.all();
+        private Collection<Integer> requested;
 
         private Builder(String model, String modelSha256, int labelCount) {
             if (labelCount < 1) {
@@ -261,6 +262,12 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             this.model = model;
             this.modelSha256 = modelSha256;
             this.labelCount = labelCount;
+        }
+
+        /** The labels the scan was asked for (default: all); the report is complete when each has a result. */
+        public Builder requestedLabels(Collection<Integer> labels) {
+            this.requested = List.copyOf(labels);
+            return this;
         }
 
         /** Class names, one per label; empty (the default) shows label numbers. */
@@ -349,7 +356,8 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             return new ScanReport(FORMAT_VERSION, model, modelSha256, labelCount, classNames, labels, test.median(),
                     test.mad(), test.scale(), threshold, test.flagBelowL1(), flagged,
                     flagged.isEmpty() ? Verdict.CLEAN : Verdict.INFECTED, test.maxIndex(), totalSeconds,
-                    labels.size() == labelCount, test.notes(), config, seed, created.toString(), versions);
+                    requested == null ? labels.size() == labelCount : results.keySet().containsAll(requested),
+                    test.notes(), config, seed, created.toString(), versions);
         }
     }
 }

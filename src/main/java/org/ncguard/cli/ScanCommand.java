@@ -1,0 +1,131 @@
+package org.ncguard.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.ncguard.NcguardException;
+import org.ncguard.data.DataSources;
+import org.ncguard.data.ImageSource;
+import org.ncguard.data.Preprocessor;
+import org.ncguard.engine.NativeThreads;
+import org.ncguard.engine.OnnxModel;
+import org.ncguard.reverse.LabelResult;
+import org.ncguard.reverse.NeuralCleanse;
+import org.ncguard.reverse.ReverseSettings;
+import org.ncguard.reverse.ScanReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ncguard scan}: Neural Cleanse on a model, with a report folder that survives Ctrl-C. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = "Reverse-engineer the smallest trigger of every label (Neural Cleanse), flag anomalously small "
+                + "ones, and write scan.json, the triggers and report.html into --out.")
+final class ScanCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The ONNX classifier.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "SPEC",
+            description = "Clean images: an IDX file, a folder of class folders, builtin:fashion-mnist[:test], "
+                    + "builtin:signs[:test].")
+    String data;
+
+    @Option(names = "--scale", defaultValue = "0.00392156862745098", paramLabel = "S",
+            description = "Factor from 8-bit pixel values to the model's range (default 1/255).")
+    float scale;
+
+    @Option(names = "--mean", split = ",", paramLabel = "M", description = "Per-channel mean subtracted after scaling.")
+    float[] mean;
+
+    @Option(names = "--std", split = ",", paramLabel = "S", description = "Per-channel std divided by after that.")
+    float[] std;
+
+    @Option(names = "--samples", defaultValue = "1000", description = "Clean samples per step (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--labels", defaultValue = "all", paramLabel = "all|LIST",
+            description = "Labels to scan: all (default) or a comma-separated list.")
+    String labels;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: scan-<model name>).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the interrupted scan in --out.")
+    boolean resume;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-steps", defaultValue = "1000", description = "Steps per label at most (default: ${DEFAULT-VALUE}).")
+    int maxSteps;
+
+    @Option(names = "--group", defaultValue = "10",
+            description = "Labels optimised together in one batch (default: ${DEFAULT-VALUE}).")
+    int group;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Native threads (default: OMP_NUM_THREADS or all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        NativeThreads.configure(threads == null ? NativeThreads.defaultCount() : threads);
+        OnnxModel m = OnnxModel.load(model);
+        ReverseSettings settings = ReverseSettings.defaults().withMaxSteps(maxSteps).withLabelsPerGroup(group)
+                .withSamples(samples);
+        Path dir = out != null ? out : Path.of("scan-" + m.source().replaceAll(".*/", "").replaceAll("\\.onnx$", ""));
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Thread worker = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            cancelled.set(true);
+            try {
+                worker.join(60_000); // let the scan write its incomplete report before the JVM exits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        ScanReport report;
+        try (ImageSource source = DataSources.open(data)) {
+            Preprocessor pre = new Preprocessor(m.input().shape(), scale, mean, std);
+            report = new NeuralCleanse(m, pre, settings, seed).scan(source, parseLabels(labels), dir, resume, cancelled::get);
+        } finally {
+            if (!cancelled.get()) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+        print(report, dir);
+        return 0;
+    }
+
+    private static List<Integer> parseLabels(String spec) throws NcguardException {
+        if (spec.equals("all")) {
+            return null;
+        }
+        List<Integer> list = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            try {
+                list.add(Integer.parseInt(part.trim()));
+            } catch (NumberFormatException e) {
+                throw new NcguardException("--labels expects 'all' or numbers separated by commas, found '" + spec + "'");
+            }
+        }
+        return list;
+    }
+
+    private static void print(ScanReport r, Path dir) {
+        System.out.printf("%-8s %10s %10s %8s %6s%n", "label", "L1", "anomaly", "success", "steps");
+        for (LabelResult l : r.labels()) {
+            System.out.printf("%-8d %10s %10s %8.3f %6d%s%n", l.label(), l.l1() == null ? "-" : String.format("%.2f", l.l1()),
+                    l.anomalyIndex() == null ? "-" : String.format("%.2f", l.anomalyIndex()), l.attackSuccess(), l.steps(),
+                    r.flagged().contains(l.label()) ? "  FLAGGED" : l.converged() ? "" : "  not converged");
+        }
+        System.out.printf("verdict: %s%s (max anomaly index %s, median L1 %s) in %.0fs%s%n", r.verdict().name().toLowerCase(),
+                r.flagged().isEmpty() ? "" : ", flagged " + r.flagged(),
+                r.maxAnomalyIndex() == null ? "-" : String.format("%.2f", r.maxAnomalyIndex()),
+                r.median() == null ? "-" : String.format("%.2f", r.median()), r.seconds(),
+                r.complete() ? "" : " (INCOMPLETE: continue with --resume)");
+        System.out.println("report: " + dir.resolve("report.html"));
+    }
+}

@@ -1,0 +1,199 @@
+package org.ncguard.reverse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import org.ncguard.NcguardException;
+import org.ncguard.data.ImageSource;
+import org.ncguard.data.Preprocessor;
+import org.ncguard.engine.ImageShape;
+import org.ncguard.engine.OnnxModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole Neural Cleanse scan: picks the clean samples, reverse-engineers every requested label's trigger in groups,
+ * and keeps {@code scan.json}, the trigger files and {@code report.html} in the output folder up to date after
+ * every group, so that an interrupted scan is valid (incomplete) and can be resumed.
+ */
+public final class NeuralCleanse {
+
+    private static final Logger log = LoggerFactory.getLogger(NeuralCleanse.class);
+
+    private final OnnxModel model;
+    private final Preprocessor preprocessor;
+    private final ReverseSettings settings;
+    private final long seed;
+
+    public NeuralCleanse(OnnxModel model, Preprocessor preprocessor, ReverseSettings settings, long seed) {
+        this.model = model;
+        this.preprocessor = preprocessor;
+        this.settings = settings;
+        this.seed = seed;
+    }
+
+    /**
+     * Scans {@code labels} (all when null) with clean images from {@code data}, writing into {@code out}.
+     *
+     * @param resume continue the scan already in {@code out} instead of refusing to overwrite it
+     * @param cancelled polled between steps; when it turns true the scan stops, leaving a valid incomplete report
+     */
+    public ScanReport scan(ImageSource data, List<Integer> labels, Path out, boolean resume, BooleanSupplier cancelled)
+            throws NcguardException {
+        List<Integer> requested = labels == null ? allLabels() : List.copyOf(labels);
+        for (int label : requested) {
+            if (label < 0 || label >= model.labels()) {
+                throw new NcguardException("label " + label + " does not exist: " + model.source() + " has labels 0.."
+                        + (model.labels() - 1));
+            }
+        }
+        preprocessor.requireCompatible(data.shape());
+        if (data.count() < settings.batchSize()) {
+            throw new NcguardException(data.name() + " has " + data.count() + " images, fewer than one batch of "
+                    + settings.batchSize() + "; give more clean samples");
+        }
+        ScanFiles files = new ScanFiles(out);
+        TriggerStore store = new TriggerStore(files);
+        ScanReport.Builder report = startReport(files, requested, resume);
+
+        int n = Math.min(settings.samples(), data.count());
+        if (n < settings.samples()) {
+            log.warn("{} has {} images; using all of them instead of {}", data.name(), n, settings.samples());
+        }
+        float[] images = sampleImages(data, n);
+        List<Integer> todo = new ArrayList<>(requested);
+        todo.removeAll(report.build().labels().stream().map(LabelResult::label).toList());
+        log.info("Neural Cleanse on {}: {} label(s) to scan, {} clean samples, batches of {}, up to {} steps",
+                model.source(), todo.size(), n, settings.batchSize(), settings.maxSteps());
+        report.build().write(files.scanJson());
+
+        TriggerOptimizer optimizer = new TriggerOptimizer(model, settings, gains(), offsets());
+        long start = System.nanoTime();
+        int finished = 0;
+        for (int from = 0; from < todo.size() && !cancelled.getAsBoolean(); from += settings.labelsPerGroup()) {
+            int[] group = todo.subList(from, Math.min(todo.size(), from + settings.labelsPerGroup()))
+                    .stream().mapToInt(Integer::intValue).toArray();
+            ProgressLog progress = new ProgressLog(group, settings.maxSteps(), cancelled);
+            LabelOutcome[] outcomes = optimizer.optimise(group, images, n, seed + group[0], progress);
+            for (LabelOutcome o : outcomes) {
+                if (o == null) {
+                    continue; // cancelled before this label finished
+                }
+                ImageShape shape = model.input().shape();
+                store.save(new ReversedTrigger(o.label(), shape.channels(), shape.height(), shape.width(), o.mask(),
+                        o.pattern()));
+                report.result(o.converged()
+                        ? LabelResult.converged(o.label(), o.l1(), o.attackSuccess(), o.steps(), o.seconds())
+                        : LabelResult.notConverged(o.label(), o.attackSuccess(), o.steps(), o.seconds()));
+                finished++;
+                log.info("label {}: {} after {} steps, L1 {}, attack success {}", o.label(),
+                        o.converged() ? "converged" : "NOT converged", o.steps(), String.format("%.2f", o.l1()),
+                        String.format("%.3f", o.attackSuccess()));
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            int left = todo.size() - finished;
+            log.info("{}/{} labels done in {}s; about {}s left", finished, todo.size(), Math.round(elapsed),
+                    finished == 0 ? "?" : Math.round(elapsed / finished * left));
+            report.build().write(files.scanJson());
+        }
+        ScanReport done = report.build();
+        ReportPage.write(files, done);
+        return done;
+    }
+
+    private List<Integer> allLabels() {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < model.labels(); i++) {
+            all.add(i);
+        }
+        return all;
+    }
+
+    /** A builder holding what the folder already has (resume), or a fresh one; refuses to overwrite a scan. */
+    private ScanReport.Builder startReport(ScanFiles files, List<Integer> requested, boolean resume)
+            throws NcguardException {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("settings", settings);
+        config.put("labels", requested);
+        config.put("preprocessing", preprocessor.toString());
+        if (Files.exists(files.scanJson())) {
+            if (!resume) {
+                throw new NcguardException(files.scanJson().getParent() + " already holds a scan; continue it with "
+                        + "--resume, or choose another --out");
+            }
+            ScanReport previous = ScanReport.read(files.scanJson());
+            if (!previous.modelSha256().equals(model.sha256())) {
+                throw new NcguardException(files.scanJson() + " is a scan of another model (sha256 "
+                        + previous.modelSha256() + ", this one is " + model.sha256() + "); choose another --out");
+            }
+            log.info("resuming: {} label(s) already scanned", previous.labels().size());
+            return previous.toBuilder().requestedLabels(requested).config(config).seed(seed);
+        }
+        return ScanReport.builder(model.source(), model.sha256(), model.labels())
+                .requestedLabels(requested).config(config).seed(seed);
+    }
+
+    private float[] sampleImages(ImageSource data, int n) throws NcguardException {
+        // A seeded random subset, as the original draws its samples at random from the clean set.
+        int[] order = new int[data.count()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            int j = i + random.nextInt(order.length - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] picked = java.util.Arrays.copyOf(order, n);
+        float[] canonical = data.batch(picked).pixels();
+        return toModelChannels(canonical, n, data.shape().channels());
+    }
+
+    /** Mixes data channels into the model's (grey to RGB, RGB to luminance), still in canonical [0,1] pixels. */
+    private float[] toModelChannels(float[] pixels, int n, int dataChannels) {
+        ImageShape shape = model.input().shape();
+        int tc = shape.channels();
+        if (tc == dataChannels) {
+            return pixels;
+        }
+        float[][] mix = preprocessor.channelMatrix(dataChannels);
+        int hw = shape.height() * shape.width();
+        float[] out = new float[n * tc * hw];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < tc; t++) {
+                for (int d = 0; d < dataChannels; d++) {
+                    float w = mix[t][d];
+                    int src = (i * dataChannels + d) * hw;
+                    int dst = (i * tc + t) * hw;
+                    for (int p = 0; p < hw; p++) {
+                        out[dst + p] += w * pixels[src + p];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private float[] gains() {
+        float[] g = new float[model.input().shape().channels()];
+        for (int c = 0; c < g.length; c++) {
+            g[c] = preprocessor.gain(c);
+        }
+        return g;
+    }
+
+    private float[] offsets() {
+        float[] o = new float[model.input().shape().channels()];
+        for (int c = 0; c < o.length; c++) {
+            o[c] = preprocessor.offset(c);
+        }
+        return o;
+    }
+}
