@@ -65,6 +65,11 @@ final class ScanCommand implements Callable<Integer> {
             description = "Labels optimised together in one batch (default: ${DEFAULT-VALUE}).")
     int group;
 
+    @Option(names = "--fast", arity = "0..1", fallbackValue = "30", paramLabel = "STEPS",
+            description = "Early detection: every label gets a short search (default 30 steps), the verdict comes from "
+                    + "those, and only flagged labels get the full search.")
+    Integer fast;
+
     @Option(names = "--threads", paramLabel = "N", description = "Native threads (default: OMP_NUM_THREADS or all cores).")
     Integer threads;
 
@@ -89,7 +94,7 @@ final class ScanCommand implements Callable<Integer> {
         ScanReport report;
         try (ImageSource source = DataSources.open(data)) {
             Preprocessor pre = new Preprocessor(m.input().shape(), scale, mean, std);
-            report = new NeuralCleanse(m, pre, settings, seed).scan(source, parseLabels(labels), dir, resume, cancelled::get);
+            report = new NeuralCleanse(m, pre, settings, seed, fast == null ? 0 : fast).scan(source, parseLabels(labels), dir, resume, cancelled::get);
         } finally {
             if (!cancelled.get()) {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -29,12 +29,18 @@ public final class NeuralCleanse {
     private final Preprocessor preprocessor;
     private final ReverseSettings settings;
     private final long seed;
+    private final int fastSteps;
 
-    public NeuralCleanse(OnnxModel model, Preprocessor preprocessor, ReverseSettings settings, long seed) {
+    /**
+     * @param fastSteps 0 for the full search on every label; otherwise the paper's early detection: a search of at
+     *     most this many steps for every label, then the full search only for the flagged ones
+     */
+    public NeuralCleanse(OnnxModel model, Preprocessor preprocessor, ReverseSettings settings, long seed, int fastSteps) {
         this.model = model;
         this.preprocessor = preprocessor;
         this.settings = settings;
         this.seed = seed;
+        this.fastSteps = fastSteps;
     }
 
     /**
@@ -60,6 +66,8 @@ public final class NeuralCleanse {
         ScanFiles files = new ScanFiles(out);
         TriggerStore store = new TriggerStore(files);
         ScanReport.Builder report = startReport(files, requested, resume);
+        double priorSeconds = report.build().seconds();
+        long scanStart = System.nanoTime();
 
         int n = Math.min(settings.samples(), data.count());
         if (n < settings.samples()) {
@@ -72,38 +80,56 @@ public final class NeuralCleanse {
                 model.source(), todo.size(), n, settings.batchSize(), settings.maxSteps());
         report.build().write(files.scanJson());
 
-        TriggerOptimizer optimizer = new TriggerOptimizer(model, settings, gains(), offsets());
+        ReverseSettings first = fastSteps > 0 ? settings.withMaxSteps(fastSteps) : settings;
+        runGroups(todo, new TriggerOptimizer(model, first, gains(), offsets()), images, n, files, store, report, true,
+                cancelled);
+        if (fastSteps > 0 && !cancelled.getAsBoolean()) {
+            // Early detection: the verdict comes from the short searches (comparable across labels); the flagged
+            // labels' triggers are then refined with the full search for the report and the guard profile.
+            List<Integer> flagged = report.build().flagged();
+            if (!flagged.isEmpty()) {
+                log.info("fast mode: refining the trigger of flagged label(s) {} with the full search", flagged);
+                runGroups(flagged, new TriggerOptimizer(model, settings, gains(), offsets()), images, n, files, store,
+                        report, false, cancelled);
+            }
+        }
+        ScanReport done = report.seconds(priorSeconds + (System.nanoTime() - scanStart) / 1e9).build();
+        done.write(files.scanJson());
+        ReportPage.write(files, done);
+        return done;
+    }
+
+    private void runGroups(List<Integer> todo, TriggerOptimizer optimizer, float[] images, int n, ScanFiles files,
+            TriggerStore store, ScanReport.Builder report, boolean recordResults, BooleanSupplier cancelled)
+            throws NcguardException {
         long start = System.nanoTime();
         int finished = 0;
+        ImageShape shape = model.input().shape();
         for (int from = 0; from < todo.size() && !cancelled.getAsBoolean(); from += settings.labelsPerGroup()) {
             int[] group = todo.subList(from, Math.min(todo.size(), from + settings.labelsPerGroup()))
                     .stream().mapToInt(Integer::intValue).toArray();
             ProgressLog progress = new ProgressLog(group, settings.maxSteps(), cancelled);
-            LabelOutcome[] outcomes = optimizer.optimise(group, images, n, seed + group[0], progress);
-            for (LabelOutcome o : outcomes) {
+            for (LabelOutcome o : optimizer.optimise(group, images, n, seed + group[0], progress)) {
                 if (o == null) {
                     continue; // cancelled before this label finished
                 }
-                ImageShape shape = model.input().shape();
                 store.save(new ReversedTrigger(o.label(), shape.channels(), shape.height(), shape.width(), o.mask(),
                         o.pattern()));
-                report.result(o.converged()
-                        ? LabelResult.converged(o.label(), o.l1(), o.attackSuccess(), o.steps(), o.seconds())
-                        : LabelResult.notConverged(o.label(), o.attackSuccess(), o.steps(), o.seconds()));
+                if (recordResults) {
+                    report.result(o.converged()
+                            ? LabelResult.converged(o.label(), o.l1(), o.attackSuccess(), o.steps(), o.seconds())
+                            : LabelResult.notConverged(o.label(), o.attackSuccess(), o.steps(), o.seconds()));
+                }
                 finished++;
                 log.info("label {}: {} after {} steps, L1 {}, attack success {}", o.label(),
                         o.converged() ? "converged" : "NOT converged", o.steps(), String.format("%.2f", o.l1()),
                         String.format("%.3f", o.attackSuccess()));
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            int left = todo.size() - finished;
             log.info("{}/{} labels done in {}s; about {}s left", finished, todo.size(), Math.round(elapsed),
-                    finished == 0 ? "?" : Math.round(elapsed / finished * left));
+                    finished == 0 ? "?" : Math.round(elapsed / finished * (todo.size() - finished)));
             report.build().write(files.scanJson());
         }
-        ScanReport done = report.build();
-        ReportPage.write(files, done);
-        return done;
     }
 
     private List<Integer> allLabels() {
@@ -119,6 +145,7 @@ public final class NeuralCleanse {
             throws NcguardException {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("settings", settings);
+        config.put("fastSteps", fastSteps);
         config.put("labels", requested);
         config.put("preprocessing", preprocessor.toString());
         if (Files.exists(files.scanJson())) {

@@ -45,7 +45,7 @@ class NeuralCleanseTest {
     }
 
     NeuralCleanse scanner() {
-        return new NeuralCleanse(model, new Preprocessor(model.input().shape()), TINY, 1);
+        return new NeuralCleanse(model, new Preprocessor(model.input().shape()), TINY, 1, 0);
     }
 
     @Test
@@ -123,7 +123,7 @@ class NeuralCleanseTest {
                 .write(file);
         OnnxModel mnist = OnnxModel.load(file);
         try (ImageSource data = signs(80)) {
-            NeuralCleanse nc = new NeuralCleanse(mnist, new Preprocessor(mnist.input().shape()), TINY, 1);
+            NeuralCleanse nc = new NeuralCleanse(mnist, new Preprocessor(mnist.input().shape()), TINY, 1, 0);
             NcguardException e = assertThrows(NcguardException.class,
                     () -> nc.scan(data, null, out.resolve("scan"), false, () -> false));
             assertTrue(e.getMessage().contains("32") && e.getMessage().contains("28"), e.getMessage());
