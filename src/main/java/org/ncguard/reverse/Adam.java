@@ -1,11 +1,13 @@
 package org.ncguard.reverse;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Adam on one parameter array, updated in place. Kept here rather than in SameDiff's trainer because every label
- * starts with a fresh state and the loss weights change between steps.
+ * Adam on a parameter array whose first dimension holds independent slots (one label's trigger each), updated in
+ * place. Every slot has its own step count, so a slot can be reset for a new label while the others go on: the
+ * original code gives every label a fresh optimiser.
  */
 final class Adam {
 
@@ -16,7 +18,7 @@ final class Adam {
     private final double beta2;
     private final INDArray m;
     private final INDArray v;
-    private int t;
+    private final int[] t;
 
     Adam(INDArray like, double learningRate, double beta1, double beta2) {
         this.learningRate = learningRate;
@@ -24,13 +26,24 @@ final class Adam {
         this.beta2 = beta2;
         this.m = like.ulike().assign(0);
         this.v = like.ulike().assign(0);
+        this.t = new int[(int) like.size(0)];
+    }
+
+    /** Forgets slot {@code s}'s history, as a fresh optimiser would have none. */
+    void reset(int s) {
+        m.get(NDArrayIndex.point(s)).assign(0);
+        v.get(NDArrayIndex.point(s)).assign(0);
+        t[s] = 0;
     }
 
     void step(INDArray parameter, INDArray gradient) {
-        t++;
         m.muli(beta1).addi(gradient.mul(1 - beta1));
         v.muli(beta2).addi(gradient.mul(gradient).muli(1 - beta2));
-        double rate = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-        parameter.subi(m.div(Transforms.sqrt(v, true).addi(EPSILON)).muli(rate));
+        INDArray direction = m.div(Transforms.sqrt(v, true).addi(EPSILON));
+        for (int s = 0; s < t.length; s++) {
+            t[s]++;
+            double rate = learningRate * Math.sqrt(1 - Math.pow(beta2, t[s])) / (1 - Math.pow(beta1, t[s]));
+            parameter.get(NDArrayIndex.point(s)).subi(direction.get(NDArrayIndex.point(s)).muli(rate));
+        }
     }
 }

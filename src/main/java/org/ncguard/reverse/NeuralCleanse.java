@@ -103,16 +103,11 @@ public final class NeuralCleanse {
             TriggerStore store, ScanReport.Builder report, boolean recordResults, BooleanSupplier cancelled)
             throws NcguardException {
         long start = System.nanoTime();
-        int finished = 0;
+        int[] finished = {0};
         ImageShape shape = model.input().shape();
-        for (int from = 0; from < todo.size() && !cancelled.getAsBoolean(); from += settings.labelsPerGroup()) {
-            int[] group = todo.subList(from, Math.min(todo.size(), from + settings.labelsPerGroup()))
-                    .stream().mapToInt(Integer::intValue).toArray();
-            ProgressLog progress = new ProgressLog(group, settings.maxSteps(), cancelled);
-            for (LabelOutcome o : optimizer.optimise(group, images, n, seed + group[0], progress)) {
-                if (o == null) {
-                    continue; // cancelled before this label finished
-                }
+        NcguardException[] failure = {null};
+        optimizer.optimise(todo, images, n, seed, new ProgressLog(settings.maxSteps(), cancelled), o -> {
+            try {
                 store.save(new ReversedTrigger(o.label(), shape.channels(), shape.height(), shape.width(), o.mask(),
                         o.pattern()));
                 if (recordResults) {
@@ -120,15 +115,19 @@ public final class NeuralCleanse {
                             ? LabelResult.converged(o.label(), o.l1(), o.attackSuccess(), o.steps(), o.seconds())
                             : LabelResult.notConverged(o.label(), o.attackSuccess(), o.steps(), o.seconds()));
                 }
-                finished++;
-                log.info("label {}: {} after {} steps, L1 {}, attack success {}", o.label(),
-                        o.converged() ? "converged" : "NOT converged", o.steps(), String.format("%.2f", o.l1()),
-                        String.format("%.3f", o.attackSuccess()));
+                report.build().write(files.scanJson());
+            } catch (NcguardException e) {
+                failure[0] = e;
             }
+            finished[0]++;
             double elapsed = (System.nanoTime() - start) / 1e9;
-            log.info("{}/{} labels done in {}s; about {}s left", finished, todo.size(), Math.round(elapsed),
-                    finished == 0 ? "?" : Math.round(elapsed / finished * (todo.size() - finished)));
-            report.build().write(files.scanJson());
+            log.info("label {}: {} after {} steps, L1 {}, attack success {}; {}/{} labels done in {}s, about {}s left",
+                    o.label(), o.converged() ? "converged" : "NOT converged", o.steps(),
+                    String.format("%.2f", o.l1()), String.format("%.3f", o.attackSuccess()), finished[0], todo.size(),
+                    Math.round(elapsed), Math.round(elapsed / finished[0] * (todo.size() - finished[0])));
+        });
+        if (failure[0] != null) {
+            throw failure[0];
         }
     }
 

@@ -1,21 +1,29 @@
 package org.ncguard.reverse;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.OnnxModel;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Reverse-engineers the smallest trigger for a group of labels at once (Neural Cleanse, Wang et al. 2019),
- * following the original code's schedule: Adam on tanh-space mask and pattern, the {@link CostSchedule}, the
- * best-mask rule and early stop, each label with its own state.
+ * Reverse-engineers the smallest trigger of each label (Neural Cleanse, Wang et al. 2019), following the original
+ * code's schedule: Adam on tanh-space mask and pattern, the {@link CostSchedule}, the best-mask rule and early
+ * stop, every label with its own state.
+ *
+ * <p>For speed, several labels share each pass: the graph holds {@code labelsPerGroup} slots, every mini-batch is
+ * stamped with each slot's trigger, and a slot whose label finishes takes the next waiting label at once.
  */
 final class TriggerOptimizer {
 
@@ -44,128 +52,169 @@ final class TriggerOptimizer {
         this.offset = offset.clone();
     }
 
+    /** What one slot is doing: its label, schedule, best trigger so far. */
+    private static final class Slot {
+        int label = -1;
+        CostSchedule schedule;
+        float[] bestMask;
+        float[] bestPattern;
+        double bestSuccess;
+        double lastSuccess;
+        double lastL1;
+        double seconds;
+        double correct;
+        double l1Sum;
+
+        boolean busy() {
+            return label >= 0;
+        }
+    }
+
     /**
-     * Searches triggers for {@code targets} together.
+     * Searches the triggers of {@code labels}, handing each outcome to {@code done} as soon as its label finishes.
+     * Returns early, leaving the unfinished labels out, when {@code progress} says cancelled.
      *
      * @param images canonical clean images (CHW, values in [0,1], the model's channel count), {@code n} of them
-     * @return one outcome per target, in order; null entries if cancelled before the label finished
      */
-    LabelOutcome[] optimise(int[] targets, float[] images, int n, long seed, Progress progress) throws NcguardException {
+    void optimise(List<Integer> labels, float[] images, int n, long seed, Progress progress, Consumer<LabelOutcome> done)
+            throws NcguardException {
         ImageShape shape = model.input().shape();
         int size = shape.size();
         int hw = shape.height() * shape.width();
-        int labels = targets.length;
+        int slotCount = Math.min(settings.labelsPerGroup(), labels.size());
         int batch = settings.batchSize();
-        TriggerGraph graph = new TriggerGraph(model, labels, gain, offset);
-        var sd = graph.sameDiff();
-        SplittableRandom random = new SplittableRandom(seed);
-
+        SameDiff sd = new TriggerGraph(model, slotCount, gain, offset).sameDiff();
         INDArray maskRaw = sd.getVariable(TriggerGraph.MASK_RAW).getArr();
         INDArray patternRaw = sd.getVariable(TriggerGraph.PATTERN_RAW).getArr();
-        maskRaw.assign(randomRaw(random, maskRaw.length()).reshape(maskRaw.shape()));
-        patternRaw.assign(randomRaw(random, patternRaw.length()).reshape(patternRaw.shape()));
         Adam maskAdam = new Adam(maskRaw, settings.learningRate(), settings.beta1(), settings.beta2());
         Adam patternAdam = new Adam(patternRaw, settings.learningRate(), settings.beta1(), settings.beta2());
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, (long) slotCount * batch, model.labels());
 
-        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, (long) labels * batch, model.labels());
-        for (int l = 0; l < labels; l++) {
-            for (int b = 0; b < batch; b++) {
-                oneHot.putScalar((long) l * batch + b, targets[l], 1f);
-            }
+        Deque<Integer> waiting = new ArrayDeque<>(labels);
+        Slot[] slots = new Slot[slotCount];
+        for (int s = 0; s < slotCount; s++) {
+            slots[s] = new Slot();
+            assign(slots[s], s, waiting.poll(), seed, maskRaw, patternRaw, maskAdam, patternAdam, oneHot, batch);
         }
-        CostSchedule[] schedules = new CostSchedule[labels];
-        boolean[] done = new boolean[labels];
-        LabelOutcome[] outcomes = new LabelOutcome[labels];
-        float[][] bestMask = new float[labels][];
-        float[][] bestPattern = new float[labels][];
-        double[] bestSuccess = new double[labels];
-        double[] lastSuccess = new double[labels];
-        double[] lastL1 = new double[labels];
-        for (int l = 0; l < labels; l++) {
-            schedules[l] = new CostSchedule(settings.schedule());
-        }
-        long start = System.nanoTime();
-        int[] order = new int[n];
+        SplittableRandom order = new SplittableRandom(seed);
+        int[] indices = new int[n];
         for (int i = 0; i < n; i++) {
-            order[i] = i;
+            indices[i] = i;
         }
         int batches = n / batch;
         float[] batchPixels = new float[batch * size];
-        int remaining = labels;
-        for (int step = 0; step < settings.maxSteps() && remaining > 0; step++) {
+        long[] batchShape = {batch, shape.channels(), shape.height(), shape.width()};
+        long last = System.nanoTime();
+        while (anyBusy(slots)) {
             if (progress.cancelled()) {
-                return outcomes;
+                return;
             }
-            shuffle(order, random);
-            double[] correct = new double[labels];
-            double[] l1Sum = new double[labels];
-            float[] cost = new float[labels];
-            for (int l = 0; l < labels; l++) {
-                cost[l] = (float) schedules[l].cost();
+            shuffle(indices, order);
+            float[] cost = new float[slotCount];
+            for (int s = 0; s < slotCount; s++) {
+                cost[s] = slots[s].busy() ? (float) slots[s].schedule.cost() : 0f;
+                slots[s].correct = 0;
+                slots[s].l1Sum = 0;
             }
             INDArray costArray = Nd4j.createFromArray(cost);
             for (int b = 0; b < batches; b++) {
                 for (int i = 0; i < batch; i++) {
-                    System.arraycopy(images, order[b * batch + i] * size, batchPixels, i * size, size);
+                    System.arraycopy(images, indices[b * batch + i] * size, batchPixels, i * size, size);
                 }
-                INDArray x = Nd4j.create(batchPixels, new long[] {batch, shape.channels(), shape.height(), shape.width()}, 'c');
                 OutAndGrad result = sd.calculateGradientsAndOutputs(
-                        Map.of(TriggerGraph.IMAGES, x, TriggerGraph.TARGETS, oneHot, TriggerGraph.COST, costArray),
+                        Map.of(TriggerGraph.IMAGES, Nd4j.create(batchPixels, batchShape, 'c'),
+                                TriggerGraph.TARGETS, oneHot, TriggerGraph.COST, costArray),
                         List.of(TriggerGraph.LOGITS, TriggerGraph.L1),
                         List.of(TriggerGraph.MASK_RAW, TriggerGraph.PATTERN_RAW));
                 maskAdam.step(maskRaw, result.getGradients().get(TriggerGraph.MASK_RAW));
                 patternAdam.step(patternRaw, result.getGradients().get(TriggerGraph.PATTERN_RAW));
-                INDArray predicted = result.getOutputs().get(TriggerGraph.LOGITS).argMax(1);
+                int[] predicted = result.getOutputs().get(TriggerGraph.LOGITS).argMax(1).toIntVector();
                 INDArray l1 = result.getOutputs().get(TriggerGraph.L1);
-                for (int l = 0; l < labels; l++) {
+                for (int s = 0; s < slotCount; s++) {
                     for (int i = 0; i < batch; i++) {
-                        if (predicted.getInt(l * batch + i) == targets[l]) {
-                            correct[l]++;
+                        if (predicted[s * batch + i] == slots[s].label) {
+                            slots[s].correct++;
                         }
                     }
-                    l1Sum[l] += l1.getDouble(l);
+                    slots[s].l1Sum += l1.getDouble(s);
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            for (int l = 0; l < labels; l++) {
-                if (done[l]) {
+            long now = System.nanoTime();
+            int active = 0;
+            for (Slot slot : slots) {
+                active += slot.busy() ? 1 : 0;
+            }
+            double stepSeconds = (now - last) / 1e9 / Math.max(1, active);
+            last = now;
+            for (int s = 0; s < slotCount; s++) {
+                Slot slot = slots[s];
+                if (!slot.busy()) {
                     continue;
                 }
-                double success = correct[l] / ((double) batches * batch);
-                double l1 = l1Sum[l] / batches;
-                lastSuccess[l] = success;
-                lastL1[l] = l1;
-                if (schedules[l].update(success, l1)) {
-                    bestMask[l] = currentMask(maskRaw, l, hw);
-                    bestPattern[l] = currentMask(patternRaw, l, size);
-                    bestSuccess[l] = success;
+                slot.seconds += stepSeconds;
+                slot.lastSuccess = slot.correct / ((double) batches * batch);
+                slot.lastL1 = slot.l1Sum / batches;
+                if (slot.schedule.update(slot.lastSuccess, slot.lastL1)) {
+                    slot.bestMask = toUnit(maskRaw, s, hw);
+                    slot.bestPattern = toUnit(patternRaw, s, size);
+                    slot.bestSuccess = slot.lastSuccess;
                 }
-                progress.step(targets[l], step + 1, success, l1, schedules[l].cost());
-                if (schedules[l].shouldStop() || step + 1 == settings.maxSteps()) {
-                    done[l] = true;
-                    remaining--;
-                    outcomes[l] = outcome(targets[l], schedules[l], bestMask[l], bestPattern[l], bestSuccess[l],
-                            lastSuccess[l], lastL1[l], maskRaw, patternRaw, l, hw, size, seconds / labels);
+                progress.step(slot.label, slot.schedule.steps(), slot.lastSuccess, slot.lastL1, slot.schedule.cost());
+                if (slot.schedule.shouldStop() || slot.schedule.steps() >= settings.maxSteps()) {
+                    done.accept(outcome(slot, maskRaw, patternRaw, s, hw, size));
+                    assign(slot, s, waiting.poll(), seed, maskRaw, patternRaw, maskAdam, patternAdam, oneHot, batch);
                 }
             }
         }
-        return outcomes;
     }
 
-    private static LabelOutcome outcome(int label, CostSchedule schedule, float[] mask, float[] pattern,
-            double bestSuccess, double lastSuccess, double lastL1, INDArray maskRaw, INDArray patternRaw, int l, int hw,
-            int size, double seconds) {
-        if (schedule.converged()) {
-            return new LabelOutcome(label, true, schedule.bestL1(), bestSuccess, schedule.steps(), seconds, mask, pattern);
+    /** Gives slot {@code s} a new label (or leaves it idle when {@code label} is null) with a fresh start. */
+    private void assign(Slot slot, int s, Integer label, long seed, INDArray maskRaw, INDArray patternRaw,
+            Adam maskAdam, Adam patternAdam, INDArray oneHot, int batch) {
+        slot.label = label == null ? -1 : label;
+        if (label == null) {
+            return;
         }
-        // Never reached the threshold: report the last trigger, flagged as not converged (never a small L1).
-        return new LabelOutcome(label, false, lastL1, lastSuccess, schedule.steps(), seconds,
-                currentMask(maskRaw, l, hw), currentMask(patternRaw, l, size));
+        slot.schedule = new CostSchedule(settings.schedule());
+        slot.bestMask = null;
+        slot.bestPattern = null;
+        slot.seconds = 0;
+        // Each label's start depends only on the seed and the label, not on which slot or group it lands in.
+        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + label);
+        INDArray m = maskRaw.get(NDArrayIndex.point(s));
+        INDArray p = patternRaw.get(NDArrayIndex.point(s));
+        m.assign(randomRaw(random, m.length()).reshape(m.shape()));
+        p.assign(randomRaw(random, p.length()).reshape(p.shape()));
+        maskAdam.reset(s);
+        patternAdam.reset(s);
+        INDArray rows = oneHot.get(NDArrayIndex.interval((long) s * batch, (long) (s + 1) * batch), NDArrayIndex.all());
+        rows.assign(0);
+        rows.get(NDArrayIndex.all(), NDArrayIndex.point(label)).assign(1);
     }
 
-    /** Label l's slice of a tanh-space parameter, mapped to [0,1]. */
-    private static float[] currentMask(INDArray raw, int l, int length) {
-        INDArray slice = raw.get(org.nd4j.linalg.indexing.NDArrayIndex.point(l)).dup('c').reshape(length);
+    private static LabelOutcome outcome(Slot slot, INDArray maskRaw, INDArray patternRaw, int s, int hw, int size) {
+        CostSchedule schedule = slot.schedule;
+        if (schedule.converged()) {
+            return new LabelOutcome(slot.label, true, schedule.bestL1(), slot.bestSuccess, schedule.steps(),
+                    slot.seconds, slot.bestMask, slot.bestPattern);
+        }
+        // Never reached the threshold: report the last trigger, marked not converged (never a small L1 that flags).
+        return new LabelOutcome(slot.label, false, slot.lastL1, slot.lastSuccess, schedule.steps(), slot.seconds,
+                toUnit(maskRaw, s, hw), toUnit(patternRaw, s, size));
+    }
+
+    private static boolean anyBusy(Slot[] slots) {
+        for (Slot slot : slots) {
+            if (slot.busy()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Slot s of a tanh-space parameter, mapped to [0,1]. */
+    private static float[] toUnit(INDArray raw, int s, int length) {
+        INDArray slice = raw.get(NDArrayIndex.point(s)).dup('c').reshape(length);
         return Transforms.tanh(slice, true).divi(2 - TriggerGraph.EPSILON).addi(0.5).toFloatVector();
     }
 
