@@ -2,6 +2,7 @@ package org.ncguard.reverse;
 
 import org.ncguard.NcguardException;
 import org.ncguard.engine.DifferentiableModel;
+import org.ncguard.engine.Gradients;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.Layout;
 import org.ncguard.engine.OnnxModel;
@@ -68,6 +69,7 @@ final class TriggerGraph {
         SDVariable l1 = sd.sum(L1, mask, 1, 2, 3, 4);                                   // [L]
         SDVariable loss = sd.sum(perLabel).add(sd.sum(cost.mul(l1)));
         sd.setLossVariables(loss.rename("loss"));
+        Gradients.prepare(sd);
     }
 
     SameDiff sameDiff() {
