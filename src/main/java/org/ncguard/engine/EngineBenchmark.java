@@ -62,17 +62,22 @@ public final class EngineBenchmark {
 
     private double scoringRate(OrtScorer scorer, int batch) {
         float[] pixels = randomImages(batch);
-        for (int i = 0; i < 20; i++) {
-            scorer.score(pixels, batch);
+        return batch / secondsPerRun(20, () -> scorer.score(pixels, batch));
+    }
+
+    /** Mean seconds of {@code work} over repeated runs for the configured time, after a warm-up. */
+    private double secondsPerRun(int warmup, Runnable work) {
+        for (int i = 0; i < warmup; i++) {
+            work.run();
         }
-        long images = 0;
+        int runs = 0;
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         while (System.nanoTime() < deadline) {
-            scorer.score(pixels, batch);
-            images += batch;
+            work.run();
+            runs++;
         }
-        return images / ((System.nanoTime() - start) / 1e9);
+        return (System.nanoTime() - start) / 1e9 / runs;
     }
 
     /** Gradients of a cross-entropy loss for all weights; images and labels fed as placeholders, as in training. */
@@ -89,17 +94,8 @@ public final class EngineBenchmark {
         Map<String, INDArray> feed = Map.of("images",
                 Nd4j.create(randomImages(batch), model.input().shape().batchShape(batch), 'c'), "labels", target);
         String[] names = graph.parameters().values().stream().map(SDVariable::name).toArray(String[]::new);
-        for (int i = 0; i < 3; i++) {
-            sd.calculateGradients(feed, names);
-        }
-        int steps = 0;
-        long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        while (System.nanoTime() < deadline) {
-            sd.calculateGradients(feed, names);
-            steps++;
-        }
-        return (System.nanoTime() - start) / 1e6 / steps;
+        Gradients.prepare(sd);
+        return 1000 * secondsPerRun(3, () -> sd.calculateGradients(feed, names));
     }
 
     private float[] randomImages(int n) {
