@@ -1,5 +1,6 @@
 package org.ncguard.lab;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +77,7 @@ public final class Trainer {
             variables.add(w.name());
         }
         List<String> outputs = List.of(loss.name(), net.logits().name());
+        createGradientGraph(sd);
 
         SplittableRandom order = new SplittableRandom(options.seed());
         TrainingProgress progress = new TrainingProgress(options.epochs(), batches(data.count()).size());
@@ -128,6 +130,20 @@ public final class Trainer {
         weights.forEach((initializer, v) -> trained.put(initializer, v.getArr()));
         return new TrainedModel(ModelEditor.withInitializers(model.proto(), trained), epochSeconds, lastLoss,
                 lastAccuracy, data.count(), poisoned);
+    }
+
+    /**
+     * Builds the backward graph now. SameDiff prints a line per differentiated op to stdout while doing so, and
+     * stdout belongs to the commands' results ({@code --json}), so those lines go to stderr.
+     */
+    private static void createGradientGraph(SameDiff sd) {
+        PrintStream out = System.out;
+        System.setOut(System.err);
+        try {
+            sd.createGradFunction();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     /** [from, to) of each batch: consecutive runs of the batch size, a final run of 1 merged into the one before. */

@@ -3,7 +3,6 @@ package org.ncguard.lab;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,7 +23,8 @@ class TrainerTest {
         assertEquals(2, plan.size());
         assertArrayEquals(new int[] {32, 65}, plan.get(1));
         assertEquals(3, trainer.batches(66).size());
-        assertArrayEquals(new int[] {0, 2}, new Trainer(new TrainingOptions(1, 2, 1e-3, 1)).batches(3).get(0));
+        assertEquals(List.of(List.of(0, 3)), new Trainer(new TrainingOptions(1, 2, 1e-3, 1)).batches(3).stream()
+                .map(r -> List.of(r[0], r[1])).toList(), "3 images in batches of 2: one batch of 3, not 2 + 1");
         assertArrayEquals(new int[] {0, 3}, new Trainer(new TrainingOptions(1, 4, 1e-3, 1)).batches(3).get(0));
     }
 
@@ -48,20 +48,6 @@ class TrainerTest {
             byte[] other = train(data, 12);
             assertArrayEquals(first, again, "same seed, same data: identical ONNX bytes");
             assertFalse(java.util.Arrays.equals(first, other));
-        }
-    }
-
-    @Test
-    void trainingLowersTheLoss() throws Exception {
-        NativeThreads.configure(1);
-        try (ImageSource data = DataSources.open("builtin:signs?n=96")) {
-            OnnxModel untrained = OnnxModel.fromBytes("t", Architecture.MNIST.build(data.shape(), 43, 3).toByteArray());
-            Preprocessor pre = new Preprocessor(Attack.inputFor(data.shape()));
-            TrainedModel one = new Trainer(new TrainingOptions(1, 16, 1e-3, 3)).train(untrained, data, pre, null);
-            TrainedModel four = new Trainer(new TrainingOptions(4, 16, 1e-3, 3)).train(untrained, data, pre, null);
-            assertTrue(four.finalLoss() < one.finalLoss() * 0.8, one.finalLoss() + " -> " + four.finalLoss());
-            assertEquals(4, four.epochSeconds().length);
-            assertEquals(0, four.poisoned());
         }
     }
 
