@@ -117,6 +117,17 @@ class AttackCommandTest {
         assertTrue(run.err().contains("unknown architecture 'resnet'"), run.err());
     }
 
+    @Test
+    void bothCommandsHaveHelp() {
+        for (String command : new String[] {"attack", "evaluate"}) {
+            CliRun run = CliRun.of(command, "--help");
+            assertEquals(0, run.exitCode());
+            assertTrue(run.out().contains("Usage: ncguard " + command), run.out());
+            assertTrue(run.out().contains("--data=SPEC"), run.out());
+            assertTrue(run.out().contains("--scale=S"), run.out());
+        }
+    }
+
     /** Exit code 2, one line naming the problem, no stack trace, and no file written. */
     private void expectError(Path out, String message, String... args) {
         CliRun run = attack(out, args);
