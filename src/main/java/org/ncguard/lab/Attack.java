@@ -1,6 +1,7 @@
 package org.ncguard.lab;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -121,7 +122,7 @@ public final class Attack {
             throw new NcguardException("cannot write " + out + ": " + e, e);
         }
         try {
-            AtomicFiles.write(card, result.card().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            AtomicFiles.write(card, result.card().toJson().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(out);

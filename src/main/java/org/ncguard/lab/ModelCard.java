@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,7 +54,7 @@ public record ModelCard(String model, String sha256, String kind, String archite
     /** Where the card of {@code model} goes: {@code M.onnx} gets {@code M.card.json}. */
     public static Path pathFor(Path model) {
         String name = model.getFileName().toString();
-        String stem = name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")
+        String stem = name.toLowerCase(Locale.ROOT).endsWith(".onnx")
                 ? name.substring(0, name.length() - ".onnx".length()) : name;
         return model.resolveSibling(stem + ".card.json");
     }

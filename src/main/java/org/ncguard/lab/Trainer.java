@@ -64,11 +64,10 @@ public final class Trainer {
         SDVariable loss = sd.loss().softmaxCrossEntropy("loss", onehot, net.logits(), null);
         sd.setLossVariables(loss);
 
-        Map<String, SDVariable> weights = net.parameters();
         Map<String, GradientUpdater<?>> adam = new LinkedHashMap<>();
         List<String> variables = new ArrayList<>();
         Adam config = new Adam(options.learningRate());
-        for (SDVariable w : weights.values()) {
+        for (SDVariable w : net.parameters().values()) {
             INDArray value = w.getArr();
             AdamUpdater updater = new AdamUpdater(config);
             updater.setStateViewArray(Nd4j.zeros(DataType.FLOAT, 1, config.stateSize(value.length())), value.shape(),
@@ -126,9 +125,7 @@ public final class Trainer {
             throw new NcguardException("training diverged (loss " + lastLoss + "); try a smaller --lr than "
                     + options.learningRate());
         }
-        Map<String, INDArray> trained = new LinkedHashMap<>();
-        weights.forEach((initializer, v) -> trained.put(initializer, v.getArr()));
-        return new TrainedModel(ModelEditor.withInitializers(model.proto(), trained), epochSeconds, lastLoss,
+        return new TrainedModel(ModelEditor.withInitializers(model.proto(), net.parameterValues()), epochSeconds, lastLoss,
                 lastAccuracy, data.count(), poisoned);
     }
 
