@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Backdoor guard for image classifiers: Neural Cleanse offline, a Kafka Streams guard online.",
-        subcommands = {InspectCommand.class, ScanCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input: a wrong path, an unsupported model, malformed data. */

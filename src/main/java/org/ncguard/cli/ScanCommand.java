@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ncguard.NcguardException;
-import org.ncguard.data.DataSources;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.engine.NativeThreads;
@@ -16,6 +15,7 @@ import org.ncguard.reverse.NeuralCleanse;
 import org.ncguard.reverse.ReverseSettings;
 import org.ncguard.reverse.ScanReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ncguard scan}: Neural Cleanse on a model, with a report folder that survives Ctrl-C. */
@@ -27,20 +27,8 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The ONNX classifier.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "SPEC",
-            description = "Clean images: an IDX file, a folder of class folders, builtin:fashion-mnist[:test], "
-                    + "builtin:signs[:test].")
-    String data;
-
-    @Option(names = "--scale", defaultValue = "0.00392156862745098", paramLabel = "S",
-            description = "Factor from 8-bit pixel values to the model's range (default 1/255).")
-    float scale;
-
-    @Option(names = "--mean", split = ",", paramLabel = "M", description = "Per-channel mean subtracted after scaling.")
-    float[] mean;
-
-    @Option(names = "--std", split = ",", paramLabel = "S", description = "Per-channel std divided by after that.")
-    float[] std;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--samples", defaultValue = "1000", description = "Clean samples per step (default: ${DEFAULT-VALUE}).")
     int samples;
@@ -92,8 +80,8 @@ final class ScanCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(hook);
         ScanReport report;
-        try (ImageSource source = DataSources.open(data)) {
-            Preprocessor pre = new Preprocessor(m.input().shape(), scale, mean, std);
+        try (ImageSource source = data.open()) {
+            Preprocessor pre = data.preprocessor(m.input().shape());
             report = new NeuralCleanse(m, pre, settings, seed, fast == null ? 0 : fast).scan(source, parseLabels(labels), dir, resume, cancelled::get);
         } finally {
             if (!cancelled.get()) {

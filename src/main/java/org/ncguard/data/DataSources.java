@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.ImageShape;
 
@@ -127,6 +128,41 @@ public final class DataSources {
             throw new NcguardException("data source not found: " + path + "; expected " + FORMS);
         }
         return n == null ? s : head(s, n);
+    }
+
+    /**
+     * The spec of the test split that goes with a built-in training spec ({@code builtin:signs?n=5000&seed=3}
+     * gives {@code builtin:signs:test?seed=3}: the whole test split, same data set seed), or empty for sources
+     * that have no known test split (files and folders).
+     */
+    public static Optional<String> testSplitOf(String spec) throws NcguardException {
+        if (spec == null || !spec.trim().toLowerCase(Locale.ROOT).startsWith("builtin:")) {
+            return Optional.empty();
+        }
+        String source = spec.trim();
+        Map<String, String> params = new LinkedHashMap<>();
+        int q = source.lastIndexOf('?');
+        if (q >= 0 && source.indexOf('=', q) > q) {
+            params = params(spec, source.substring(q + 1));
+            source = source.substring(0, q);
+        }
+        String[] parts = source.toLowerCase(Locale.ROOT).split(":", -1);
+        String test = parts[0] + ":" + parts[1] + ":test";
+        return Optional.of(params.containsKey("seed") ? test + "?seed=" + params.get("seed") : test);
+    }
+
+    /**
+     * All images of {@code source} copied into memory as bytes, read once: for sources that compute their
+     * images ({@code builtin:signs}) and are read many times, as training does epoch after epoch. The copy has
+     * the source's name, labels and shape; the source itself is left open.
+     */
+    public static ImageSource inMemory(ImageSource source) {
+        int size = source.shape().size();
+        byte[] pixels = new byte[Math.multiplyExact(source.count(), size)];
+        for (int i = 0; i < source.count(); i++) {
+            source.readBytes(i, pixels, i * size);
+        }
+        return new StoredImages(source.name(), source.shape(), false, pixels, source.labels(), source.labelNames());
     }
 
     /** The first {@code n} images of {@code source}; closing the view closes the source. */

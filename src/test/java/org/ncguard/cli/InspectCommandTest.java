@@ -90,7 +90,7 @@ class InspectCommandTest {
 
     @Test
     void everyCommandHasHelpAndTheToolHasAVersion() {
-        for (String command : new String[] {"inspect", "bench"}) {
+        for (String command : new String[] {"inspect", "attack", "evaluate", "scan", "bench"}) {
             CliRun run = CliRun.of(command, "--help");
             assertEquals(0, run.exitCode());
             assertTrue(run.out().contains("Usage: ncguard " + command), run.out());

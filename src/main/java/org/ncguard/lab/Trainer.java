@@ -1,0 +1,185 @@
+package org.ncguard.lab;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.ncguard.NcguardException;
+import org.ncguard.data.Batch;
+import org.ncguard.data.ImageSource;
+import org.ncguard.data.Preprocessor;
+import org.ncguard.engine.DifferentiableModel;
+import org.ncguard.engine.Gradients;
+import org.ncguard.engine.ModelEditor;
+import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.translate.GraphTranslator;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Trains every weight of an ONNX classifier with mini-batch Adam on a softmax cross-entropy loss, on the engine's
+ * differentiable copy of the graph.
+ *
+ * <p>Each epoch visits the training images in a fresh random order drawn from the seed; a poisoner, if given,
+ * stamps and relabels a share of each batch after it is read. Images and labels reach SameDiff as placeholders
+ * (a batch held in a variable made steps 15 times slower), and no step ever sees a single image: ND4J's gradients
+ * are wrong for a batch of 1, so a final batch of 1 joins the batch before it.
+ */
+public final class Trainer {
+
+    private final TrainingOptions options;
+
+    public Trainer(TrainingOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Trains {@code model} on {@code data}, preprocessed by {@code preprocessor}; {@code poisoner} is null for a
+     * clean run. The model's labels must cover the data's.
+     */
+    public TrainedModel train(OnnxModel model, ImageSource data, Preprocessor preprocessor, Poisoner poisoner)
+            throws NcguardException {
+        preprocessor.requireCompatible(data.shape());
+        if (data.count() < 2) {
+            throw new NcguardException(data.name() + " holds " + data.count() + " image(s); training needs at "
+                    + "least 2");
+        }
+        int labels = model.labels();
+        if (data.labelCount() > labels) {
+            throw new NcguardException(data.name() + " has " + data.labelCount() + " labels but the model has "
+                    + labels + " outputs");
+        }
+        SameDiff sd = SameDiff.create();
+        SDVariable images = sd.placeHolder("images", DataType.FLOAT, model.input().dims());
+        SDVariable onehot = sd.placeHolder("labels", DataType.FLOAT, -1, labels);
+        DifferentiableModel net = GraphTranslator.translate(model, sd, images);
+        SDVariable loss = sd.loss().softmaxCrossEntropy("loss", onehot, net.logits(), null);
+        sd.setLossVariables(loss);
+
+        Map<String, GradientUpdater<?>> adam = new LinkedHashMap<>();
+        List<String> variables = new ArrayList<>();
+        Adam config = new Adam(options.learningRate());
+        for (SDVariable w : net.parameters().values()) {
+            INDArray value = w.getArr();
+            AdamUpdater updater = new AdamUpdater(config);
+            updater.setStateViewArray(Nd4j.zeros(DataType.FLOAT, 1, config.stateSize(value.length())), value.shape(),
+                    value.ordering(), true);
+            adam.put(w.name(), updater);
+            variables.add(w.name());
+        }
+        List<String> outputs = List.of(loss.name(), net.logits().name());
+        Gradients.prepare(sd);
+
+        SplittableRandom order = new SplittableRandom(options.seed());
+        TrainingProgress progress = new TrainingProgress(options.epochs(), batches(data.count()).size());
+        double[] epochSeconds = new double[options.epochs()];
+        long poisoned = 0;
+        int iteration = 0;
+        double lastLoss = Double.NaN;
+        double lastAccuracy = Double.NaN;
+        for (int epoch = 0; epoch < options.epochs(); epoch++) {
+            long start = System.nanoTime();
+            int[] permutation = permutation(data.count(), order);
+            List<int[]> plan = batches(data.count());
+            double lossSum = 0;
+            long correct = 0;
+            long seen = 0;
+            for (int b = 0; b < plan.size(); b++) {
+                int[] range = plan.get(b);
+                int[] indices = new int[range[1] - range[0]];
+                System.arraycopy(permutation, range[0], indices, 0, indices.length);
+                Batch batch = data.batch(indices);
+                if (poisoner != null) {
+                    poisoned += poisoner.poison(batch);
+                }
+                int n = batch.count();
+                INDArray x = Nd4j.create(preprocessor.apply(batch), model.input().shape().batchShape(n), 'c');
+                INDArray y = oneHot(batch.labels(), labels);
+                OutAndGrad step = sd.calculateGradientsAndOutputs(Map.of(images.name(), x, onehot.name(), y),
+                        outputs, variables);
+                for (String name : variables) {
+                    INDArray gradient = step.getGradients().get(name);
+                    adam.get(name).applyUpdater(gradient, iteration, epoch);
+                    sd.getVariable(name).getArr().subi(gradient);
+                }
+                iteration++;
+                lossSum += step.getOutputs().get(loss.name()).getDouble(0) * n;
+                correct += correct(step.getOutputs().get(net.logits().name()), batch.labels());
+                seen += n;
+                progress.batchDone(epoch, b + 1, lossSum / seen, (double) correct / seen);
+            }
+            epochSeconds[epoch] = (System.nanoTime() - start) / 1e9;
+            lastLoss = lossSum / seen;
+            lastAccuracy = (double) correct / seen;
+            progress.epochDone(epoch, epochSeconds[epoch], lastLoss, lastAccuracy);
+        }
+        if (!Double.isFinite(lastLoss)) {
+            throw new NcguardException("training diverged (loss " + lastLoss + "); try a smaller --lr than "
+                    + options.learningRate());
+        }
+        return new TrainedModel(ModelEditor.withInitializers(model.proto(), net.parameterValues()), epochSeconds, lastLoss,
+                lastAccuracy, data.count(), poisoned);
+    }
+
+    /** [from, to) of each batch: consecutive runs of the batch size, a final run of 1 merged into the one before. */
+    List<int[]> batches(int count) {
+        List<int[]> plan = new ArrayList<>();
+        for (int from = 0; from < count; from += options.batch()) {
+            plan.add(new int[] {from, Math.min(count, from + options.batch())});
+        }
+        int[] last = plan.get(plan.size() - 1);
+        if (plan.size() > 1 && last[1] - last[0] == 1) {
+            plan.remove(plan.size() - 1);
+            plan.get(plan.size() - 1)[1] = last[1];
+        }
+        return plan;
+    }
+
+    /** A uniformly random order of {@code 0..n-1} (Fisher-Yates). */
+    static int[] permutation(int n, SplittableRandom random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static INDArray oneHot(int[] labels, int classes) {
+        float[] y = new float[labels.length * classes];
+        for (int i = 0; i < labels.length; i++) {
+            y[i * classes + labels[i]] = 1f;
+        }
+        return Nd4j.create(y, new long[] {labels.length, classes}, 'c');
+    }
+
+    private static int correct(INDArray logits, int[] labels) {
+        float[][] scores = logits.toFloatMatrix();
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int k = 1; k < scores[i].length; k++) {
+                if (scores[i][k] > scores[i][best]) {
+                    best = k;
+                }
+            }
+            if (best == labels[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+}

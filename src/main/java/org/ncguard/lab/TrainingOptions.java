@@ -1,0 +1,21 @@
+package org.ncguard.lab;
+
+/**
+ * How to train: epochs, mini-batch size, Adam's learning rate, and the seed of everything random (initial weights,
+ * data order, which images are poisoned).
+ */
+public record TrainingOptions(int epochs, int batch, double learningRate, long seed) {
+
+    public TrainingOptions {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1, found " + epochs);
+        }
+        if (batch < 2) {
+            throw new IllegalArgumentException("batch size must be at least 2 (ND4J's gradients are wrong for "
+                    + "batches of 1), found " + batch);
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be positive and finite, found " + learningRate);
+        }
+    }
+}
