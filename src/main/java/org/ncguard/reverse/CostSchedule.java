@@ -31,6 +31,7 @@ public final class CostSchedule {
     private double bestL1 = Double.POSITIVE_INFINITY;
     private int stepsWithoutImprovement;
     private double earlyStopBest = Double.POSITIVE_INFINITY;
+    private boolean stop;
     private int steps;
 
     public CostSchedule(Settings settings) {
@@ -71,6 +72,8 @@ public final class CostSchedule {
             stepsWithoutImprovement = bestL1 >= earlyStopBest ? stepsWithoutImprovement + 1 : 0;
         }
         earlyStopBest = Math.min(earlyStopBest, bestL1);
+        // The original decides to stop here, before this step's cost change can set a flag.
+        stop = wentUp && wentDown && stepsWithoutImprovement >= settings.earlyStopPatience();
 
         if (cost == 0 && reached) {
             setCounter++;
@@ -105,6 +108,6 @@ public final class CostSchedule {
 
     /** True once the cost has gone both up and down and the best L1 has not improved for the patience. */
     public boolean shouldStop() {
-        return wentUp && wentDown && stepsWithoutImprovement >= settings.earlyStopPatience();
+        return stop;
     }
 }

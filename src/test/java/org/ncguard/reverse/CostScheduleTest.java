@@ -86,6 +86,20 @@ class CostScheduleTest {
     }
 
     @Test
+    void decidesToStopBeforeTheStepsCostChangeAsTheOriginalDoes() {
+        CostSchedule s = new CostSchedule(defaults);
+        for (int i = 0; i < 30; i++) {
+            s.update(1.0, 20); // cost set at step 5, raised every 5 steps since: no improvement after step 1
+        }
+        for (int i = 0; i < 5; i++) {
+            s.update(0.0, 20); // step 35 lowers the cost for the first time
+        }
+        assertFalse(s.shouldStop(), "the down flag set in this step counts from the next one");
+        s.update(0.0, 20);
+        assertTrue(s.shouldStop());
+    }
+
+    @Test
     void neverStopsWhileTheCostOnlyRises() {
         CostSchedule s = new CostSchedule(defaults);
         for (int i = 0; i < 200; i++) {
