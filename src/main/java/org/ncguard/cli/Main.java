@@ -3,6 +3,7 @@ package org.ncguard.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.ncguard.NcguardException;
+import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.Versions;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -44,6 +45,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        NativeThreads.passiveWaitPolicy(); // before anything loads ND4J's OpenMP
         System.exit(run(args));
     }
 

@@ -5,8 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Thread counts for ND4J's native code. Oversubscribing a small machine doubled the time of a training step, so
- * ncguard always sets them explicitly instead of trusting the library's default.
+ * Thread counts and OpenMP behaviour for ND4J's native code. Oversubscribing a small machine doubled the time of a
+ * training step, so ncguard always sets the count explicitly; and OpenMP threads that spin while waiting made two
+ * threads many times slower than one whenever anything else ran on the machine, so they sleep instead.
  */
 public final class NativeThreads {
 
@@ -23,10 +24,32 @@ public final class NativeThreads {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** The C library's setenv: OpenMP reads its settings from the environment once, when it is loaded. */
+    private interface LibC extends com.sun.jna.Library {
+        int setenv(String name, String value, int overwrite);
+    }
+
+    /**
+     * Makes OpenMP's idle threads sleep rather than spin ({@code OMP_WAIT_POLICY=PASSIVE}) unless the user chose
+     * otherwise. Takes effect only if called before ND4J's native library is loaded; later it changes nothing.
+     */
+    public static synchronized void passiveWaitPolicy() {
+        if (System.getenv("OMP_WAIT_POLICY") != null) {
+            return;
+        }
+        try {
+            LibC libc = (LibC) com.sun.jna.Native.loadLibrary("c", LibC.class);
+            libc.setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+        } catch (UnsatisfiedLinkError e) {
+            log.debug("cannot set OMP_WAIT_POLICY: {}", e.getMessage());
+        }
+    }
+
     public static void configure(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, found " + threads);
         }
+        passiveWaitPolicy();
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         log.debug("ND4J native threads: {}", threads);
