@@ -29,6 +29,17 @@ final class Adam {
         this.t = new int[(int) like.size(0)];
     }
 
+    /** An optimiser over {@code parameter} whose slots continue the given slots of this one, in that order. */
+    Adam keep(int[] slots, INDArray parameter) {
+        Adam next = new Adam(parameter, learningRate, beta1, beta2);
+        for (int i = 0; i < slots.length; i++) {
+            next.m.get(NDArrayIndex.point(i)).assign(m.get(NDArrayIndex.point(slots[i])));
+            next.v.get(NDArrayIndex.point(i)).assign(v.get(NDArrayIndex.point(slots[i])));
+            next.t[i] = t[slots[i]];
+        }
+        return next;
+    }
+
     /** Forgets slot {@code s}'s history, as a fresh optimiser would have none. */
     void reset(int s) {
         m.get(NDArrayIndex.point(s)).assign(0);

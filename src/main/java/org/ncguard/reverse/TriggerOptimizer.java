@@ -23,9 +23,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * stop, every label with its own state.
  *
  * <p>For speed, several labels share each pass: the graph holds {@code labelsPerGroup} slots, every mini-batch is
- * stamped with each slot's trigger, and a slot whose label finishes takes the next waiting label at once.
+ * stamped with each slot's trigger, and a slot whose label finishes takes the next waiting label at once. When no
+ * label is waiting and half the slots are idle, the busy ones move to a smaller graph, so that the last long searches
+ * do not pay for idle slots.
  */
 final class TriggerOptimizer {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TriggerOptimizer.class);
 
     /** Told after every step of every label; may ask the search to stop (Ctrl-C). */
     interface Progress {
@@ -70,6 +74,55 @@ final class TriggerOptimizer {
         }
     }
 
+    /** The graph of one set of slots with its parameters, optimiser state and targets. */
+    private final class Group {
+        final SameDiff sd;
+        final INDArray maskRaw;
+        final INDArray patternRaw;
+        final INDArray oneHot;
+        final Adam maskAdam;
+        final Adam patternAdam;
+        final Slot[] slots;
+
+        Group(int slotCount) throws NcguardException {
+            sd = new TriggerGraph(model, slotCount, gain, offset).sameDiff();
+            maskRaw = sd.getVariable(TriggerGraph.MASK_RAW).getArr();
+            patternRaw = sd.getVariable(TriggerGraph.PATTERN_RAW).getArr();
+            oneHot = Nd4j.zeros(DataType.FLOAT, (long) slotCount * settings.batchSize(), model.labels());
+            maskAdam = new Adam(maskRaw, settings.learningRate(), settings.beta1(), settings.beta2());
+            patternAdam = new Adam(patternRaw, settings.learningRate(), settings.beta1(), settings.beta2());
+            slots = new Slot[slotCount];
+        }
+
+        /** A smaller group that carries on the busy slots exactly where they are. */
+        Group(Group from, int[] busy) throws NcguardException {
+            sd = new TriggerGraph(model, busy.length, gain, offset).sameDiff();
+            maskRaw = sd.getVariable(TriggerGraph.MASK_RAW).getArr();
+            patternRaw = sd.getVariable(TriggerGraph.PATTERN_RAW).getArr();
+            oneHot = Nd4j.zeros(DataType.FLOAT, (long) busy.length * settings.batchSize(), model.labels());
+            maskAdam = from.maskAdam.keep(busy, maskRaw);
+            patternAdam = from.patternAdam.keep(busy, patternRaw);
+            slots = new Slot[busy.length];
+            for (int i = 0; i < busy.length; i++) {
+                maskRaw.get(NDArrayIndex.point(i)).assign(from.maskRaw.get(NDArrayIndex.point(busy[i])));
+                patternRaw.get(NDArrayIndex.point(i)).assign(from.patternRaw.get(NDArrayIndex.point(busy[i])));
+                slots[i] = from.slots[busy[i]];
+                target(i, slots[i].label);
+            }
+        }
+
+        void target(int s, int label) {
+            int batch = settings.batchSize();
+            INDArray rows = oneHot.get(NDArrayIndex.interval((long) s * batch, (long) (s + 1) * batch), NDArrayIndex.all());
+            rows.assign(0);
+            rows.get(NDArrayIndex.all(), NDArrayIndex.point(label)).assign(1);
+        }
+
+        int[] busy() {
+            return java.util.stream.IntStream.range(0, slots.length).filter(s -> slots[s].busy()).toArray();
+        }
+    }
+
     /**
      * Searches the triggers of {@code labels}, handing each outcome to {@code done} as soon as its label finishes.
      * Returns early, leaving the unfinished labels out, when {@code progress} says cancelled.
@@ -81,20 +134,12 @@ final class TriggerOptimizer {
         ImageShape shape = model.input().shape();
         int size = shape.size();
         int hw = shape.height() * shape.width();
-        int slotCount = Math.min(settings.labelsPerGroup(), labels.size());
         int batch = settings.batchSize();
-        SameDiff sd = new TriggerGraph(model, slotCount, gain, offset).sameDiff();
-        INDArray maskRaw = sd.getVariable(TriggerGraph.MASK_RAW).getArr();
-        INDArray patternRaw = sd.getVariable(TriggerGraph.PATTERN_RAW).getArr();
-        Adam maskAdam = new Adam(maskRaw, settings.learningRate(), settings.beta1(), settings.beta2());
-        Adam patternAdam = new Adam(patternRaw, settings.learningRate(), settings.beta1(), settings.beta2());
-        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, (long) slotCount * batch, model.labels());
-
         Deque<Integer> waiting = new ArrayDeque<>(labels);
-        Slot[] slots = new Slot[slotCount];
-        for (int s = 0; s < slotCount; s++) {
-            slots[s] = new Slot();
-            assign(slots[s], s, waiting.poll(), seed, maskRaw, patternRaw, maskAdam, patternAdam, oneHot, batch);
+        Group group = new Group(Math.min(settings.labelsPerGroup(), labels.size()));
+        for (int s = 0; s < group.slots.length; s++) {
+            group.slots[s] = new Slot();
+            assign(group, s, waiting.poll(), seed);
         }
         SplittableRandom order = new SplittableRandom(seed);
         int[] indices = new int[n];
@@ -105,13 +150,20 @@ final class TriggerOptimizer {
         float[] batchPixels = new float[batch * size];
         long[] batchShape = {batch, shape.channels(), shape.height(), shape.width()};
         long last = System.nanoTime();
-        while (anyBusy(slots)) {
+        while (group.busy().length > 0) {
             if (progress.cancelled()) {
                 return;
             }
+            int[] busy = group.busy();
+            if (waiting.isEmpty() && busy.length <= group.slots.length / 2) {
+                // Idle slots would still be computed: carry the busy ones over to a graph of their size.
+                log.info("{} label(s) still searching: continuing in a graph of {} slot(s)", busy.length, busy.length);
+                group = new Group(group, busy);
+            }
+            Slot[] slots = group.slots;
             shuffle(indices, order);
-            float[] cost = new float[slotCount];
-            for (int s = 0; s < slotCount; s++) {
+            float[] cost = new float[slots.length];
+            for (int s = 0; s < slots.length; s++) {
                 cost[s] = slots[s].busy() ? (float) slots[s].schedule.cost() : 0f;
                 slots[s].correct = 0;
                 slots[s].l1Sum = 0;
@@ -121,16 +173,16 @@ final class TriggerOptimizer {
                 for (int i = 0; i < batch; i++) {
                     System.arraycopy(images, indices[b * batch + i] * size, batchPixels, i * size, size);
                 }
-                OutAndGrad result = sd.calculateGradientsAndOutputs(
+                OutAndGrad result = group.sd.calculateGradientsAndOutputs(
                         Map.of(TriggerGraph.IMAGES, Nd4j.create(batchPixels, batchShape, 'c'),
-                                TriggerGraph.TARGETS, oneHot, TriggerGraph.COST, costArray),
+                                TriggerGraph.TARGETS, group.oneHot, TriggerGraph.COST, costArray),
                         List.of(TriggerGraph.LOGITS, TriggerGraph.L1),
                         List.of(TriggerGraph.MASK_RAW, TriggerGraph.PATTERN_RAW));
-                maskAdam.step(maskRaw, result.getGradients().get(TriggerGraph.MASK_RAW));
-                patternAdam.step(patternRaw, result.getGradients().get(TriggerGraph.PATTERN_RAW));
+                group.maskAdam.step(group.maskRaw, result.getGradients().get(TriggerGraph.MASK_RAW));
+                group.patternAdam.step(group.patternRaw, result.getGradients().get(TriggerGraph.PATTERN_RAW));
                 int[] predicted = result.getOutputs().get(TriggerGraph.LOGITS).argMax(1).toIntVector();
                 INDArray l1 = result.getOutputs().get(TriggerGraph.L1);
-                for (int s = 0; s < slotCount; s++) {
+                for (int s = 0; s < slots.length; s++) {
                     for (int i = 0; i < batch; i++) {
                         if (predicted[s * batch + i] == slots[s].label) {
                             slots[s].correct++;
@@ -140,13 +192,9 @@ final class TriggerOptimizer {
                 }
             }
             long now = System.nanoTime();
-            int active = 0;
-            for (Slot slot : slots) {
-                active += slot.busy() ? 1 : 0;
-            }
-            double stepSeconds = (now - last) / 1e9 / Math.max(1, active);
+            double stepSeconds = (now - last) / 1e9 / Math.max(1, busy.length);
             last = now;
-            for (int s = 0; s < slotCount; s++) {
+            for (int s = 0; s < slots.length; s++) {
                 Slot slot = slots[s];
                 if (!slot.busy()) {
                     continue;
@@ -155,22 +203,22 @@ final class TriggerOptimizer {
                 slot.lastSuccess = slot.correct / ((double) batches * batch);
                 slot.lastL1 = slot.l1Sum / batches;
                 if (slot.schedule.update(slot.lastSuccess, slot.lastL1)) {
-                    slot.bestMask = toUnit(maskRaw, s, hw);
-                    slot.bestPattern = toUnit(patternRaw, s, size);
+                    slot.bestMask = toUnit(group.maskRaw, s, hw);
+                    slot.bestPattern = toUnit(group.patternRaw, s, size);
                     slot.bestSuccess = slot.lastSuccess;
                 }
                 progress.step(slot.label, slot.schedule.steps(), slot.lastSuccess, slot.lastL1, slot.schedule.cost());
                 if (slot.schedule.shouldStop() || slot.schedule.steps() >= settings.maxSteps()) {
-                    done.accept(outcome(slot, maskRaw, patternRaw, s, hw, size));
-                    assign(slot, s, waiting.poll(), seed, maskRaw, patternRaw, maskAdam, patternAdam, oneHot, batch);
+                    done.accept(outcome(slot, group.maskRaw, group.patternRaw, s, hw, size));
+                    assign(group, s, waiting.poll(), seed);
                 }
             }
         }
     }
 
     /** Gives slot {@code s} a new label (or leaves it idle when {@code label} is null) with a fresh start. */
-    private void assign(Slot slot, int s, Integer label, long seed, INDArray maskRaw, INDArray patternRaw,
-            Adam maskAdam, Adam patternAdam, INDArray oneHot, int batch) {
+    private void assign(Group group, int s, Integer label, long seed) {
+        Slot slot = group.slots[s];
         slot.label = label == null ? -1 : label;
         if (label == null) {
             return;
@@ -181,15 +229,13 @@ final class TriggerOptimizer {
         slot.seconds = 0;
         // Each label's start depends only on the seed and the label, not on which slot or group it lands in.
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + label);
-        INDArray m = maskRaw.get(NDArrayIndex.point(s));
-        INDArray p = patternRaw.get(NDArrayIndex.point(s));
+        INDArray m = group.maskRaw.get(NDArrayIndex.point(s));
+        INDArray p = group.patternRaw.get(NDArrayIndex.point(s));
         m.assign(randomRaw(random, m.length()).reshape(m.shape()));
         p.assign(randomRaw(random, p.length()).reshape(p.shape()));
-        maskAdam.reset(s);
-        patternAdam.reset(s);
-        INDArray rows = oneHot.get(NDArrayIndex.interval((long) s * batch, (long) (s + 1) * batch), NDArrayIndex.all());
-        rows.assign(0);
-        rows.get(NDArrayIndex.all(), NDArrayIndex.point(label)).assign(1);
+        group.maskAdam.reset(s);
+        group.patternAdam.reset(s);
+        group.target(s, label);
     }
 
     private static LabelOutcome outcome(Slot slot, INDArray maskRaw, INDArray patternRaw, int s, int hw, int size) {
@@ -201,15 +247,6 @@ final class TriggerOptimizer {
         // Never reached the threshold: report the last trigger, marked not converged (never a small L1 that flags).
         return new LabelOutcome(slot.label, false, slot.lastL1, slot.lastSuccess, schedule.steps(), slot.seconds,
                 toUnit(maskRaw, s, hw), toUnit(patternRaw, s, size));
-    }
-
-    private static boolean anyBusy(Slot[] slots) {
-        for (Slot slot : slots) {
-            if (slot.busy()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Slot s of a tanh-space parameter, mapped to [0,1]. */
