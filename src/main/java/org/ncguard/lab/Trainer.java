@@ -30,8 +30,8 @@ import org.nd4j.linalg.learning.config.Adam;
  *
  * <p>Each epoch visits the training images in a fresh random order drawn from the seed; a poisoner, if given,
  * stamps and relabels a share of each batch after it is read. Images and labels reach SameDiff as placeholders
- * (a batch held in a variable made steps far slower), and no step ever sees a single image: ND4J's gradients
- * are wrong for a batch of 1, so a final batch of 1 joins the batch before it.
+ * (a batch held in a variable made steps far slower), and no step ever sees a single image: at least one of
+ * ND4J's gradients (strided_slice) is wrong for a batch of 1, so a final batch of 1 joins the batch before it.
  */
 public final class Trainer {
 
