@@ -249,10 +249,14 @@ final class TriggerOptimizer {
                 toUnit(maskRaw, s, hw), toUnit(patternRaw, s, size));
     }
 
-    /** Slot s of a tanh-space parameter, mapped to [0,1]. */
+    /** Slot s of a tanh-space parameter, mapped to [0,1] (clamped: float rounding can step past either end). */
     private static float[] toUnit(INDArray raw, int s, int length) {
         INDArray slice = raw.get(NDArrayIndex.point(s)).dup('c').reshape(length);
-        return Transforms.tanh(slice, true).divi(2 - TriggerGraph.EPSILON).addi(0.5).toFloatVector();
+        float[] unit = Transforms.tanh(slice, true).divi(2 - TriggerGraph.EPSILON).addi(0.5).toFloatVector();
+        for (int i = 0; i < unit.length; i++) {
+            unit[i] = Math.min(1f, Math.max(0f, unit[i]));
+        }
+        return unit;
     }
 
     /** Uniform values in [0,1) mapped through atanh, as the original initialises mask and pattern. */
