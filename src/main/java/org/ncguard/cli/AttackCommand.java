@@ -8,7 +8,6 @@ import org.ncguard.data.DataSources;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.data.TriggerSpec;
-import org.ncguard.engine.NativeThreads;
 import org.ncguard.lab.Architecture;
 import org.ncguard.lab.Attack;
 import org.ncguard.lab.AttackConfig;
@@ -72,12 +71,12 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the model card as JSON instead of a summary.")
     boolean json;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Native threads (default: OMP_NUM_THREADS or all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
-        int n = threads == null ? NativeThreads.defaultCount() : threads;
+        int n = threads.configure();
         if (Files.isDirectory(out)) {
             throw new NcguardException("--out " + out + " is a directory; expected a file name such as model.onnx");
         }
@@ -92,7 +91,6 @@ final class AttackCommand implements Callable<Integer> {
         String testSpec = testData != null ? testData : DataSources.testSplitOf(data.spec).orElseThrow(() ->
                 new NcguardException("--test-data is required: " + data.spec + " is not a built-in set with a "
                         + "test split"));
-        NativeThreads.configure(n);
         try (ImageSource train = data.open(); ImageSource test = DataSources.open(testSpec)) {
             Preprocessor preprocessor = data.preprocessor(Attack.inputFor(train.shape()));
             Attack.Result result = Attack.run(config, train, test, preprocessor, out.toString());

@@ -9,7 +9,6 @@ import org.ncguard.NcguardException;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Trigger;
 import org.ncguard.data.TriggerSpec;
-import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.engine.OrtScorer;
 import org.ncguard.engine.ScorerOptions;
@@ -43,8 +42,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Native threads (default: OMP_NUM_THREADS or all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
@@ -52,7 +51,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new NcguardException(trigger == null ? "--target needs --trigger" : "--trigger needs --target");
         }
         TriggerSpec spec = trigger == null ? null : TriggerSpec.parse(trigger);
-        int n = threads == null ? NativeThreads.defaultCount() : threads;
+        int n = threads.count();
         OnnxModel m = OnnxModel.load(model);
         long start = System.nanoTime();
         Evaluation e;

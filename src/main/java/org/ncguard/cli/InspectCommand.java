@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ncguard.engine.ModelInput;
-import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.engine.OrtScorer;
 import org.ncguard.engine.ParityCheck;
@@ -16,6 +15,7 @@ import org.ncguard.engine.ParityResult;
 import org.ncguard.engine.ScorerOptions;
 import org.ncguard.engine.translate.GraphTranslator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ncguard inspect}: what ncguard sees in a model, and whether its differentiable copy is faithful. */
@@ -34,16 +34,15 @@ final class InspectCommand implements Callable<Integer> {
             description = "Random inputs for the parity check (default: ${DEFAULT-VALUE}).")
     int paritySamples;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Native threads (default: OMP_NUM_THREADS or all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
-        int n = threads == null ? NativeThreads.defaultCount() : threads;
+        int n = threads.configure();
         OnnxModel m = OnnxModel.load(model);
         GraphTranslator.checkSupported(m);
         ParityResult parity;
-        NativeThreads.configure(n);
         try (OrtScorer scorer = new OrtScorer(m, new ScorerOptions(n))) {
             parity = ParityCheck.run(GraphTranslator.translate(m), scorer, paritySamples, 1);
         }

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.ncguard.NcguardException;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
-import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.reverse.LabelResult;
 import org.ncguard.reverse.NeuralCleanse;
@@ -58,12 +57,12 @@ final class ScanCommand implements Callable<Integer> {
                     + "those, and only flagged labels get the full search.")
     Integer fast;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Native threads (default: OMP_NUM_THREADS or all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
-        NativeThreads.configure(threads == null ? NativeThreads.defaultCount() : threads);
+        threads.configure();
         OnnxModel m = OnnxModel.load(model);
         ReverseSettings settings = ReverseSettings.defaults().withMaxSteps(maxSteps).withLabelsPerGroup(group)
                 .withSamples(samples);
