@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ncguard.NcguardException;
 import org.ncguard.data.ImageSource;
@@ -67,27 +69,30 @@ final class ScanCommand implements Callable<Integer> {
         ReverseSettings settings = ReverseSettings.defaults().withMaxSteps(maxSteps).withLabelsPerGroup(group)
                 .withSamples(samples);
         Path dir = out != null ? out : Path.of("scan-" + m.source().replaceAll(".*/", "").replaceAll("\\.onnx$", ""));
+        // Ctrl-C: the hook asks the scan to stop and waits until it has written its incomplete report. It must not
+        // wait for this thread to end: this thread's System.exit would then wait for the hook.
         AtomicBoolean cancelled = new AtomicBoolean();
-        Thread worker = Thread.currentThread();
+        CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             cancelled.set(true);
             try {
-                worker.join(60_000); // let the scan write its incomplete report before the JVM exits
+                finished.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        ScanReport report;
         try (ImageSource source = data.open()) {
             Preprocessor pre = data.preprocessor(m.input().shape());
-            report = new NeuralCleanse(m, pre, settings, seed, fast == null ? 0 : fast).scan(source, parseLabels(labels), dir, resume, cancelled::get);
+            ScanReport report = new NeuralCleanse(m, pre, settings, seed, fast == null ? 0 : fast)
+                    .scan(source, parseLabels(labels), dir, resume, cancelled::get);
+            print(report, dir);
         } finally {
+            finished.countDown();
             if (!cancelled.get()) {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
-        print(report, dir);
         return 0;
     }
 
