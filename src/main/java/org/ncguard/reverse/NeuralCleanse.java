@@ -121,10 +121,11 @@ public final class NeuralCleanse {
             }
             finished[0]++;
             double elapsed = (System.nanoTime() - start) / 1e9;
-            log.info("label {}: {} after {} steps, L1 {}, attack success {}; {}/{} labels done in {}s, about {}s left",
+            // No time-left estimate: when each label stops depends on the early-stop rule, not on a step count.
+            log.info("label {}: {} after {} steps, L1 {}, attack success {}; {}/{} labels done in {}s",
                     o.label(), o.converged() ? "converged" : "NOT converged", o.steps(),
                     String.format("%.2f", o.l1()), String.format("%.3f", o.attackSuccess()), finished[0], todo.size(),
-                    Math.round(elapsed), Math.round(elapsed / finished[0] * (todo.size() - finished[0])));
+                    Math.round(elapsed));
         });
         if (failure[0] != null) {
             throw failure[0];
