@@ -45,7 +45,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        NativeThreads.passiveWaitPolicy(); // before anything loads ND4J's OpenMP
+        NativeThreads.prepare(); // before anything loads ND4J
         System.exit(run(args));
     }
 

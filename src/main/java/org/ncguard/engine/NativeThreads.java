@@ -24,6 +24,23 @@ public final class NativeThreads {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /**
+     * Prepares the native libraries before anything loads them: OpenMP's wait policy (see
+     * {@link #passiveWaitPolicy}) and a cap on native memory. ND4J's arrays live outside the Java heap and are freed
+     * when the garbage collector finds their handles; JavaCPP's default cap (twice the heap) let one scan grow past
+     * 10 GB and push a 24 GB machine into swapping. Past the cap JavaCPP collects garbage before allocating more.
+     * Both can be overridden: OMP_WAIT_POLICY, and {@code -Dorg.bytedeco.javacpp.maxphysicalbytes}.
+     */
+    public static synchronized void prepare() {
+        passiveWaitPolicy();
+        if (System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxphysicalbytes", "6g");
+        }
+        if (System.getProperty("org.bytedeco.javacpp.maxbytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxbytes", "4g");
+        }
+    }
+
     /** The C library's setenv: OpenMP reads its settings from the environment once, when it is loaded. */
     private interface LibC extends com.sun.jna.Library {
         int setenv(String name, String value, int overwrite);
@@ -49,7 +66,7 @@ public final class NativeThreads {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, found " + threads);
         }
-        passiveWaitPolicy();
+        prepare();
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         log.debug("ND4J native threads: {}", threads);

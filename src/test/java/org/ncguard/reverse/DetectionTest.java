@@ -1,0 +1,82 @@
+package org.ncguard.reverse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ncguard.data.DataSources;
+import org.ncguard.data.ImageSource;
+import org.ncguard.data.Preprocessor;
+import org.ncguard.data.TriggerSpec;
+import org.ncguard.engine.NativeThreads;
+import org.ncguard.engine.OnnxModel;
+import org.ncguard.lab.Architecture;
+import org.ncguard.lab.Attack;
+import org.ncguard.lab.AttackConfig;
+import org.ncguard.lab.TrainingOptions;
+
+/**
+ * End to end on real data: a small BadNets model trained here is flagged with its target, its clean twin is not.
+ * Smaller than the paper's setting (3000 training images, 256 clean samples per step) so that it runs in minutes.
+ */
+class DetectionTest {
+
+    private static final int TARGET = 7;
+
+    @TempDir
+    static Path dir;
+
+    static ScanReport infected;
+    static ScanReport clean;
+
+    @BeforeAll
+    static void trainAndScan() throws Exception {
+        boolean ci = "true".equals(System.getenv("CI"));
+        assumeTrue(ci || Files.isDirectory(Path.of(System.getProperty(DataSources.DATASETS_PROPERTY,
+                DataSources.DEFAULT_DATASETS), "fashion-mnist")), "Fashion-MNIST is not installed");
+        NativeThreads.configure(2);
+        try (ImageSource train = DataSources.open("builtin:fashion-mnist?n=3000");
+                ImageSource test = DataSources.open("builtin:fashion-mnist:test?n=1000")) {
+            Preprocessor pre = new Preprocessor(Attack.inputFor(train.shape()));
+            TrainingOptions training = new TrainingOptions(3, 32, 2e-3, 1);
+            TriggerSpec trigger = TriggerSpec.parse("square:4:white:bottom-right");
+            Attack.Result bad = Attack.run(AttackConfig.of(Architecture.MNIST, trigger, TARGET, 0.1, false, training, 2),
+                    train, test, pre, "infected.onnx");
+            Attack.Result good = Attack.run(AttackConfig.of(Architecture.MNIST, trigger, TARGET, 0.1, true, training, 2),
+                    train, test, pre, "clean.onnx");
+            assertTrue(bad.card().attackSuccess() > 0.9, "the backdoor was planted: " + bad.card().attackSuccess());
+            infected = scan(bad, test, "infected");
+            clean = scan(good, test, "clean");
+        }
+    }
+
+    private static ScanReport scan(Attack.Result trained, ImageSource clean, String name) throws Exception {
+        Path file = dir.resolve(name + ".onnx");
+        Attack.write(trained, file);
+        OnnxModel model = OnnxModel.load(file);
+        ReverseSettings settings = ReverseSettings.defaults().withSamples(256).withMaxSteps(400).withLabelsPerGroup(10);
+        return new NeuralCleanse(model, new Preprocessor(model.input().shape()), settings, 1, 0)
+                .scan(clean, null, dir.resolve("scan-" + name), false, () -> false);
+    }
+
+    @Test
+    void infectedModelIsFlaggedWithItsTarget() {
+        assertEquals(ScanReport.Verdict.INFECTED, infected.verdict(), infected.labels().toString());
+        assertTrue(infected.flagged().contains(TARGET), "flagged " + infected.flagged());
+        LabelResult target = infected.result(TARGET).orElseThrow();
+        assertTrue(target.anomalyIndex() > 2, target.toString());
+        for (LabelResult other : infected.labels()) {
+            assertTrue(other.label() == TARGET || other.l1() > target.l1(), "the target has the smallest trigger: " + other);
+        }
+    }
+
+    @Test
+    void cleanTwinIsNotFlagged() {
+        assertEquals(ScanReport.Verdict.CLEAN, clean.verdict(), clean.labels().toString());
+    }
+}
