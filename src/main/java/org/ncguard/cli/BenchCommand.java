@@ -1,13 +1,12 @@
 package org.ncguard.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ncguard.engine.EngineBenchmark;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.Layout;
-import org.ncguard.engine.OnnxBuilder;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.lab.Architecture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,20 +27,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OnnxModel m;
-        if (model != null) {
-            m = OnnxModel.load(model);
-        } else {
-            Path tmp = Files.createTempFile("ncguard-bench", ".onnx");
-            try {
-                OnnxBuilder.image(new ImageShape(1, 28, 28, Layout.NCHW), 13, 1)
-                        .conv(16, 5, 1, 0).relu().maxPool(2).conv(32, 5, 1, 0).relu().maxPool(2)
-                        .view().dense(512).relu().dense(10).write(tmp);
-                m = OnnxModel.load(tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        OnnxModel m = model != null ? OnnxModel.load(model) : OnnxModel.fromBytes("built-in 2-conv MNIST net",
+                Architecture.MNIST.build(new ImageShape(1, 28, 28, Layout.NCHW), 10, 1).toByteArray());
         System.out.println("model: " + (model == null ? "built-in 2-conv MNIST net (random weights)" : m.source()));
         for (EngineBenchmark.Figure f : new EngineBenchmark(m, seconds).run(threads)) {
             System.out.println(f);
