@@ -66,8 +66,12 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         threads.configure();
         OnnxModel m = OnnxModel.load(model);
-        ReverseSettings settings = ReverseSettings.defaults().withMaxSteps(maxSteps).withLabelsPerGroup(group)
-                .withSamples(samples);
+        ReverseSettings settings;
+        try {
+            settings = ReverseSettings.defaults().withMaxSteps(maxSteps).withLabelsPerGroup(group).withSamples(samples);
+        } catch (IllegalArgumentException e) {
+            throw new NcguardException("bad scan option: " + e.getMessage());
+        }
         Path dir = out != null ? out : Path.of("scan-" + m.source().replaceAll(".*/", "").replaceAll("\\.onnx$", ""));
         // Ctrl-C: the hook asks the scan to stop and waits until it has written its incomplete report. It must not
         // wait for this thread to end: this thread's System.exit would then wait for the hook.

@@ -59,6 +59,14 @@ class ScanCommandTest {
     }
 
     @Test
+    void samplesSmallerThanABatchIsExitCode2() {
+        CliRun run = CliRun.of("scan", "--model", model.toString(), "--data", "builtin:signs:test?n=80",
+                "--samples", "10", "--out", dir.resolve("scan-samples").toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("need at least one batch of 32 samples, found 10"), run.err());
+    }
+
+    @Test
     void malformedLabelListIsExitCode2() {
         CliRun run = CliRun.of("scan", "--model", model.toString(), "--data", "builtin:signs:test?n=80",
                 "--labels", "one,two", "--out", dir.resolve("scan-list").toString());
