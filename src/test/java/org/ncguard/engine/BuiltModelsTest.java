@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import onnx.OnnxMl.ModelProto;
 import onnx.OnnxMl.NodeProto;
 import org.junit.jupiter.api.Test;
+import org.ncguard.AtomicFiles;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.engine.translate.GraphTranslator;
 import org.ncguard.testing.ModelFixtures;
@@ -101,7 +102,7 @@ class BuiltModelsTest {
         INDArray bias = graph.parameterValues().get(lastBias).dup();
         bias.putScalar(7, 100f); // label 7 now wins everywhere
         Path patched = dir.resolve("patched.onnx");
-        ModelFiles.writeWithInitializers(patched, model.proto(), Map.of(lastBias, bias));
+        AtomicFiles.write(patched, ModelEditor.withInitializers(model.proto(), Map.of(lastBias, bias)).toByteArray());
 
         OnnxModel reloaded = OnnxModel.load(patched);
         assertEquals(model.opset(), reloaded.opset());
