@@ -12,6 +12,7 @@ import org.ncguard.NcguardException;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.engine.ImageShape;
+import org.ncguard.engine.Layout;
 import org.ncguard.engine.OnnxModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,32 +181,17 @@ public final class NeuralCleanse {
         }
         int[] picked = java.util.Arrays.copyOf(order, n);
         float[] canonical = data.batch(picked).pixels();
-        return toModelChannels(canonical, n, data.shape().channels());
+        return toModelChannels(canonical, n, data.shape());
     }
 
-    /** Mixes data channels into the model's (grey to RGB, RGB to luminance), still in canonical [0,1] pixels. */
-    private float[] toModelChannels(float[] pixels, int n, int dataChannels) {
+    /**
+     * The data's channels as the model's (grey to RGB, RGB to luminance), still canonical [0,1] CHW pixels: the
+     * trigger is searched there, and the model's own scaling is part of the graph.
+     */
+    private float[] toModelChannels(float[] pixels, int n, ImageShape data) throws NcguardException {
         ImageShape shape = model.input().shape();
-        int tc = shape.channels();
-        if (tc == dataChannels) {
-            return pixels;
-        }
-        float[][] mix = preprocessor.channelMatrix(dataChannels);
-        int hw = shape.height() * shape.width();
-        float[] out = new float[n * tc * hw];
-        for (int i = 0; i < n; i++) {
-            for (int t = 0; t < tc; t++) {
-                for (int d = 0; d < dataChannels; d++) {
-                    float w = mix[t][d];
-                    int src = (i * dataChannels + d) * hw;
-                    int dst = (i * tc + t) * hw;
-                    for (int p = 0; p < hw; p++) {
-                        out[dst + p] += w * pixels[src + p];
-                    }
-                }
-            }
-        }
-        return out;
+        ImageShape canonical = new ImageShape(shape.channels(), shape.height(), shape.width(), Layout.NCHW);
+        return new Preprocessor(canonical).apply(pixels, n, data);
     }
 
     private float[] gains() {
