@@ -1,0 +1,121 @@
+package org.ncguard.engine.backprop;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import onnx.OnnxMl.AttributeProto;
+import onnx.OnnxMl.NodeProto;
+import onnx.OnnxMl.TensorProto;
+import org.ncguard.NcguardException;
+import org.ncguard.engine.OnnxGraph;
+import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.OnnxTensors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Writes the backward nodes and their constants, with names that cannot clash with the model's own. */
+final class GradientWriter {
+
+    private static final String PREFIX = "ncguard.grad/";
+
+    private final OnnxModel model;
+    private final Map<String, long[]> shapes;
+    private final List<NodeProto> nodes = new ArrayList<>();
+    private final List<TensorProto> constants = new ArrayList<>();
+    private int counter;
+
+    GradientWriter(OnnxModel model, Map<String, long[]> shapes) {
+        this.model = model;
+        this.shapes = shapes;
+    }
+
+    List<NodeProto> nodes() {
+        return nodes;
+    }
+
+    List<TensorProto> constants() {
+        return constants;
+    }
+
+    /** Shape of a forward tensor seen with a batch of one. */
+    long[] shape(String tensor) {
+        long[] s = shapes.get(tensor);
+        if (s == null) {
+            throw new IllegalStateException("no probed shape for '" + tensor + "'");
+        }
+        return s;
+    }
+
+    /** The value of an initializer or Constant node, if the tensor is one. */
+    Optional<INDArray> constant(String tensor) {
+        Optional<TensorProto> init = model.graph().initializer(tensor);
+        if (init.isPresent()) {
+            return Optional.of(OnnxTensors.toArray(init.get()));
+        }
+        return model.graph().producer(tensor)
+                .filter(n -> n.getOpType().equals("Constant"))
+                .flatMap(n -> OnnxGraph.attribute(n, "value"))
+                .map(a -> OnnxTensors.toArray(a.getT()));
+    }
+
+    NcguardException unsupported(NodeProto node, String why) {
+        return new NcguardException(model.source() + ": no input gradient for " + OnnxGraph.describe(node) + ": " + why);
+    }
+
+    /** d CE(softmax(logits), targets) / d logits = softmax(logits) - targets (for targets that sum to one). */
+    String crossEntropyGradient(String logits, String targets) {
+        String p = op("Softmax", List.of(logits), attr("axis", 1));
+        return op("Sub", List.of(p, targets));
+    }
+
+    /** The sum of a tensor's gradient contributions. */
+    String sum(List<String> parts) {
+        return parts.size() == 1 ? parts.get(0) : op("Sum", parts);
+    }
+
+    String scalar(float value) {
+        return tensor(Nd4j.scalar(value));
+    }
+
+    String tensor(INDArray value) {
+        String name = PREFIX + "const" + counter++;
+        constants.add(OnnxTensors.toTensor(name, value));
+        return name;
+    }
+
+    String int64s(long... values) {
+        return tensor(Nd4j.createFromArray(values));
+    }
+
+    String op(String type, List<String> inputs, AttributeProto... attributes) {
+        String output = PREFIX + type + counter++;
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(type).setName(output).addAllInput(inputs).addOutput(output);
+        for (AttributeProto a : attributes) {
+            n.addAttribute(a);
+        }
+        nodes.add(n.build());
+        return output;
+    }
+
+    /** A fresh name for an extra output the forward pass must now produce (such as MaxPool's indices). */
+    String fresh(String role) {
+        return PREFIX + role + counter++;
+    }
+
+    static AttributeProto attr(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    static AttributeProto attr(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+    }
+
+    static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+}

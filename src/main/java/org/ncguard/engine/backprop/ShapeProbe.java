@@ -1,0 +1,59 @@
+package org.ncguard.engine.backprop;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import onnx.OnnxMl.GraphProto;
+import onnx.OnnxMl.NodeProto;
+import onnx.OnnxMl.ValueInfoProto;
+import org.ncguard.NcguardException;
+import org.ncguard.engine.OnnxModel;
+
+/**
+ * The shape of every tensor of a model, read by running it once on a blank image with every node output exposed:
+ * ONNX files rarely carry complete shape information, and ONNX Runtime is the authority on what its kernels make.
+ */
+final class ShapeProbe {
+
+    private ShapeProbe() {}
+
+    static Map<String, long[]> shapes(OnnxModel model) throws NcguardException {
+        GraphProto.Builder g = model.proto().getGraph().toBuilder().clearOutput();
+        for (NodeProto node : model.proto().getGraph().getNodeList()) {
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty()) {
+                    g.addOutput(ValueInfoProto.newBuilder().setName(out)); // untyped: ONNX Runtime infers it
+                }
+            }
+        }
+        byte[] probe = model.proto().toBuilder().setGraph(g).build().toByteArray();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] batchOfOne = model.input().shape().batchShape(1);
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            // No fusion: every named tensor must still exist to be returned.
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (OrtSession session = env.createSession(probe, options);
+                    OnnxTensor blank = OnnxTensor.createTensor(env,
+                            FloatBuffer.wrap(new float[model.input().shape().size()]), batchOfOne);
+                    OrtSession.Result result = session.run(Map.of(model.input().name(), blank))) {
+                Map<String, long[]> shapes = new HashMap<>();
+                shapes.put(model.input().name(), batchOfOne);
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    if (e.getValue() instanceof OnnxTensor t) {
+                        shapes.put(e.getKey(), t.getInfo().getShape());
+                    }
+                }
+                return shapes;
+            }
+        } catch (OrtException e) {
+            throw new NcguardException(model.source() + ": ONNX Runtime could not run the model to read its tensor shapes: "
+                    + e.getMessage());
+        }
+    }
+}
