@@ -13,7 +13,14 @@ public final class NativeThreads {
 
     private static final Logger log = LoggerFactory.getLogger(NativeThreads.class);
 
+    private static int configured;
+
     private NativeThreads() {}
+
+    /** The count given to {@link #configure}, or {@link #defaultCount()} before that. */
+    public static synchronized int count() {
+        return configured > 0 ? configured : defaultCount();
+    }
 
     /** Threads to use when the user says nothing: the OMP_NUM_THREADS convention, else all cores. */
     public static int defaultCount() {
@@ -62,10 +69,12 @@ public final class NativeThreads {
         }
     }
 
-    public static void configure(int threads) {
+    /** Native threads for ND4J and for the ONNX Runtime sessions that heavy work opens. */
+    public static synchronized void configure(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, found " + threads);
         }
+        configured = threads;
         prepare();
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);

@@ -13,6 +13,7 @@ import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.Layout;
+import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.OnnxModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +83,7 @@ public final class NeuralCleanse {
         report.build().write(files.scanJson());
 
         ReverseSettings first = fastSteps > 0 ? settings.withMaxSteps(fastSteps) : settings;
-        runGroups(todo, new TriggerOptimizer(model, first, gains(), offsets()), images, n, files, store, report, true,
+        runGroups(todo, new TriggerOptimizer(model, first, gains(), offsets(), NativeThreads.count()), images, n, files, store, report, true,
                 cancelled);
         if (fastSteps > 0 && !cancelled.getAsBoolean()) {
             // Early detection: the verdict comes from the short searches (comparable across labels); the flagged
@@ -90,7 +91,7 @@ public final class NeuralCleanse {
             List<Integer> flagged = report.build().flagged();
             if (!flagged.isEmpty()) {
                 log.info("fast mode: refining the trigger of flagged label(s) {} with the full search", flagged);
-                runGroups(flagged, new TriggerOptimizer(model, settings, gains(), offsets()), images, n, files, store,
+                runGroups(flagged, new TriggerOptimizer(model, settings, gains(), offsets(), NativeThreads.count()), images, n, files, store,
                         report, false, cancelled);
             }
         }
