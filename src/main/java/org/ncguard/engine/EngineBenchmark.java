@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ncguard.NcguardException;
+import org.ncguard.engine.backprop.InputGradients;
 import org.ncguard.engine.translate.GraphTranslator;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -14,8 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Measures the two engines on one model: ONNX Runtime scoring throughput (batch 1 and 32, 1 and 2 threads) and
- * SameDiff forward+backward time per batch of 32, with and without ND4J's oneDNN helpers. Prints figures; asserts
- * nothing (speed goals live here, not in unit tests).
+ * SameDiff forward+backward time per batch of 32, with and without ND4J's oneDNN helpers, and the input-gradient
+ * pass of the trigger search with each engine. Prints figures; asserts nothing (speed goals live here, not in unit
+ * tests).
  */
 public final class EngineBenchmark {
 
@@ -57,6 +59,16 @@ public final class EngineBenchmark {
         } finally {
             Nd4j.getEnvironment().allowHelpers(helpers);
         }
+        // What one Neural Cleanse mini-batch costs: 10 labels' stamps of 32 images, logits and input gradients.
+        int stamped = 320;
+        try (InputGradients ort = InputGradients.onnxRuntime(model, maxThreads)) {
+            figures.add(new Figure("input gradient, batch " + stamped + ", ONNX Runtime, " + maxThreads + " thread(s)",
+                    1000 * inputGradientSeconds(ort, stamped), "ms/batch"));
+        }
+        try (InputGradients sameDiff = InputGradients.sameDiff(model)) {
+            figures.add(new Figure("input gradient, batch " + stamped + ", SameDiff, " + maxThreads + " thread(s)",
+                    1000 * inputGradientSeconds(sameDiff, stamped), "ms/batch"));
+        }
         return figures;
     }
 
@@ -96,6 +108,17 @@ public final class EngineBenchmark {
         String[] names = graph.parameters().values().stream().map(SDVariable::name).toArray(String[]::new);
         Gradients.prepare(sd);
         return 1000 * secondsPerRun(3, () -> sd.calculateGradients(feed, names));
+    }
+
+    private double inputGradientSeconds(InputGradients engine, int batch) {
+        float[] images = randomImages(batch);
+        float[] targets = new float[batch * model.labels()];
+        for (int i = 0; i < batch; i++) {
+            targets[i * model.labels() + i % model.labels()] = 1f;
+        }
+        float[] logits = new float[targets.length];
+        float[] gradient = new float[images.length];
+        return secondsPerRun(3, () -> engine.compute(images, batch, targets, logits, gradient));
     }
 
     private float[] randomImages(int n) {

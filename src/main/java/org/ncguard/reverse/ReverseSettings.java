@@ -30,7 +30,7 @@ public record ReverseSettings(int samples, int batchSize, int maxSteps, double l
     }
 
     public static ReverseSettings defaults() {
-        return new ReverseSettings(1000, 32, 1000, 0.1, 0.5, 0.9, 5, CostSchedule.Settings.defaults());
+        return new ReverseSettings(1000, 32, 1000, 0.1, 0.5, 0.9, 10, CostSchedule.Settings.defaults());
     }
 
     public ReverseSettings withSamples(int n) {

@@ -1,5 +1,6 @@
 package org.ncguard.reverse;
 
+import java.util.Arrays;
 import java.util.List;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.backprop.InputGradients;
@@ -54,7 +55,7 @@ final class StampedBatch {
         for (int i = 0; i < batch; i++) {
             System.arraycopy(images, indices[from + i] * size, clean, i * size, size);
         }
-        java.util.Arrays.fill(targets, 0, stamps * batch * labels, 0f);
+        Arrays.fill(targets, 0, stamps * batch * labels, 0f);
         for (int a = 0; a < stamps; a++) {
             float[] m = triggers.get(a).mask;
             float[] p = triggers.get(a).pattern;
@@ -91,15 +92,17 @@ final class StampedBatch {
         return hits;
     }
 
-    /** Applies trigger a's gradient (cross-entropy averaged over the batch, plus cost x L1) to it. */
-    void step(int a, TriggerParameters trigger, double cost) {
+    /**
+     * Trigger a's gradients of its loss (cross-entropy averaged over the batch, plus cost x L1) with respect to its
+     * mask and pattern values, written into the given arrays.
+     */
+    void gradients(int a, TriggerParameters trigger, double cost, float[] maskGradient, float[] patternGradient) {
         int size = shape.size();
         int area = shape.height() * shape.width();
         float[] m = trigger.mask;
         float[] p = trigger.pattern;
-        float[] maskGradient = new float[area];
-        float[] patternGradient = new float[size];
-        java.util.Arrays.fill(maskGradient, (float) cost); // d(cost * sum m)/dm: the mask is positive
+        Arrays.fill(maskGradient, (float) cost); // d(cost * sum m)/dm: the mask is positive
+        Arrays.fill(patternGradient, 0f);
         for (int i = 0; i < batch; i++) {
             int row = (a * batch + i) * size;
             for (int k = 0; k < size; k++) {
@@ -110,6 +113,10 @@ final class StampedBatch {
                 patternGradient[k] += dv * m[k % area];
             }
         }
-        trigger.step(maskGradient, patternGradient);
+    }
+
+    /** Logit j of trigger a's stamped image i, as the last {@link #run} computed it. */
+    float logit(int a, int i, int j) {
+        return logits[(a * batch + i) * labels + j];
     }
 }

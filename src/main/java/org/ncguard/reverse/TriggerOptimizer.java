@@ -1,10 +1,12 @@
 package org.ncguard.reverse;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.OnnxModel;
@@ -84,14 +86,16 @@ final class TriggerOptimizer {
         int batch = settings.batchSize();
         int slots = Math.min(settings.labelsPerGroup(), labels.size());
         Deque<Integer> waiting = new ArrayDeque<>(labels);
-        List<Search> active = new java.util.ArrayList<>();
+        List<Search> active = new ArrayList<>();
         while (active.size() < slots && !waiting.isEmpty()) {
             active.add(start(waiting.poll(), seed));
         }
         SplittableRandom order = new SplittableRandom(seed);
-        int[] indices = java.util.stream.IntStream.range(0, n).toArray();
+        int[] indices = IntStream.range(0, n).toArray();
         int batches = n / batch;
         StampedBatch stamped = new StampedBatch(shape, model.labels(), gain, offset, batch, slots);
+        float[] maskGradient = new float[shape.height() * shape.width()];
+        float[] patternGradient = new float[shape.size()];
         try (InputGradients gradients = InputGradients.open(model, threads)) {
             long last = System.nanoTime();
             while (!active.isEmpty()) {
@@ -111,7 +115,8 @@ final class TriggerOptimizer {
                         Search s = active.get(a);
                         s.correct += stamped.hits(a, s.label);
                         s.l1Sum += s.trigger.l1();
-                        stamped.step(a, s.trigger, s.schedule.cost());
+                        stamped.gradients(a, s.trigger, s.schedule.cost(), maskGradient, patternGradient);
+                        s.trigger.step(maskGradient, patternGradient);
                     }
                 }
                 long now = System.nanoTime();

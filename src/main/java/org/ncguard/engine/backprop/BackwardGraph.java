@@ -45,9 +45,7 @@ public final class BackwardGraph {
         GraphProto graph = model.proto().getGraph();
         String input = model.input().name();
         String logits = model.logitsName();
-        Map<String, long[]> shapes = ShapeProbe.shapes(model);
-
-        GradientWriter out = new GradientWriter(model, shapes);
+        GradientWriter out = new GradientWriter(model, ShapeProbe.run(model));
         Set<String> fromInput = dependentOnInput(graph, input);
         Map<String, List<String>> contributions = new HashMap<>();
         contributions.computeIfAbsent(logits, k -> new ArrayList<>()).add(out.crossEntropyGradient(logits, TARGETS));
@@ -55,6 +53,11 @@ public final class BackwardGraph {
         List<NodeProto> forward = new ArrayList<>(graph.getNodeList());
         for (int i = forward.size() - 1; i >= 0; i--) {
             NodeProto node = forward.get(i);
+            for (int j = 1; j < node.getOutputCount(); j++) {
+                if (contributions.containsKey(node.getOutput(j))) {
+                    throw out.unsupported(node, "the gradient flows through its output " + j);
+                }
+            }
             if (node.getOutputCount() == 0 || !contributions.containsKey(node.getOutput(0))) {
                 continue;
             }

@@ -2,7 +2,6 @@ package org.ncguard.engine.backprop;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import onnx.OnnxMl.AttributeProto;
 import onnx.OnnxMl.NodeProto;
@@ -20,14 +19,14 @@ final class GradientWriter {
     private static final String PREFIX = "ncguard.grad/";
 
     private final OnnxModel model;
-    private final Map<String, long[]> shapes;
+    private final ShapeProbe probe;
     private final List<NodeProto> nodes = new ArrayList<>();
     private final List<TensorProto> constants = new ArrayList<>();
     private int counter;
 
-    GradientWriter(OnnxModel model, Map<String, long[]> shapes) {
+    GradientWriter(OnnxModel model, ShapeProbe probe) {
         this.model = model;
-        this.shapes = shapes;
+        this.probe = probe;
     }
 
     List<NodeProto> nodes() {
@@ -40,11 +39,16 @@ final class GradientWriter {
 
     /** Shape of a forward tensor seen with a batch of one. */
     long[] shape(String tensor) {
-        long[] s = shapes.get(tensor);
+        long[] s = probe.shapes().get(tensor);
         if (s == null) {
             throw new IllegalStateException("no probed shape for '" + tensor + "'");
         }
         return s;
+    }
+
+    /** The value of a small integer tensor (stored, or computed without the input), as the probe saw it. */
+    Optional<long[]> integers(String tensor) {
+        return Optional.ofNullable(probe.integers().get(tensor));
     }
 
     /** The value of an initializer or Constant node, if the tensor is one. */

@@ -28,11 +28,21 @@ public interface InputGradients extends AutoCloseable {
      */
     static InputGradients open(OnnxModel model, int threads) throws NcguardException {
         try {
-            return new OrtInputGradients(model, BackwardGraph.build(model), threads);
+            return onnxRuntime(model, threads);
         } catch (NcguardException unsupported) {
             org.slf4j.LoggerFactory.getLogger(InputGradients.class)
                     .info("{}; computing gradients with SameDiff instead", unsupported.getMessage());
-            return new SameDiffInputGradients(model);
+            return sameDiff(model);
         }
+    }
+
+    /** ONNX Runtime on the model extended with its backward pass; fails when an op has no backward rule. */
+    static InputGradients onnxRuntime(OnnxModel model, int threads) throws NcguardException {
+        return new OrtInputGradients(model, BackwardGraph.build(model), threads);
+    }
+
+    /** SameDiff's automatic differentiation of the translated model (ND4J's own thread setting). */
+    static InputGradients sameDiff(OnnxModel model) throws NcguardException {
+        return new SameDiffInputGradients(model);
     }
 }

@@ -1,5 +1,6 @@
 package org.ncguard.engine.backprop;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.ncguard.NcguardException;
@@ -55,8 +56,8 @@ final class SameDiffInputGradients implements InputGradients {
             shift.setArray(Nd4j.zeros(DataType.FLOAT, shape));
         }
         int size = model.input().shape().size();
-        INDArray x = Nd4j.create(java.util.Arrays.copyOf(images, n * size), shape, 'c');
-        INDArray t = Nd4j.create(java.util.Arrays.copyOf(targets, n * model.labels()), new long[] {n, model.labels()}, 'c');
+        INDArray x = Nd4j.create(Arrays.copyOf(images, n * size), shape, 'c');
+        INDArray t = Nd4j.create(Arrays.copyOf(targets, n * model.labels()), new long[] {n, model.labels()}, 'c');
         OutAndGrad result = sd.calculateGradientsAndOutputs(Map.of(IMAGES, x, TARGETS, t), List.of(logits), List.of(SHIFT));
         System.arraycopy(result.getOutputs().get(logits).dup('c').data().asFloat(), 0, logitsOut, 0, n * model.labels());
         System.arraycopy(result.getGradients().get(SHIFT).dup('c').data().asFloat(), 0, gradient, 0, n * size);
