@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 import onnx.OnnxMl.GraphProto;
 import onnx.OnnxMl.ModelProto;
 import onnx.OnnxMl.TensorProto;
+import onnx.OnnxMl.TensorShapeProto;
 import onnx.OnnxMl.TypeProto;
 import onnx.OnnxMl.ValueInfoProto;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -63,5 +64,16 @@ public final class ModelEditor {
                     .filter(n -> !names.contains(n)).sorted().toList());
         }
         return model.toBuilder().setGraph(g).build();
+    }
+
+    /** A float tensor's declaration, with a named batch dimension where {@code dims} has -1. */
+    public static ValueInfoProto floatTensor(String name, long... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
     }
 }

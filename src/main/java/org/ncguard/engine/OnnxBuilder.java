@@ -9,9 +9,6 @@ import onnx.OnnxMl.ModelProto;
 import onnx.OnnxMl.NodeProto;
 import onnx.OnnxMl.OperatorSetIdProto;
 import onnx.OnnxMl.TensorProto;
-import onnx.OnnxMl.TensorShapeProto;
-import onnx.OnnxMl.TypeProto;
-import onnx.OnnxMl.ValueInfoProto;
 import org.ncguard.AtomicFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -36,7 +33,7 @@ public final class OnnxBuilder {
         this.opset = opset;
         this.inputShape = input;
         this.current = inputName;
-        graph.addInput(valueInfo(inputName, input.batchShape(-1)));
+        graph.addInput(ModelEditor.floatTensor(inputName, input.batchShape(-1)));
         if (input.layout() == Layout.NHWC) {
             // tf2onnx and permute-first PyTorch models: NHWC in, Transpose to NCHW.
             String out = next("transpose");
@@ -162,7 +159,7 @@ public final class OnnxBuilder {
     public ModelProto build() {
         GraphProto.Builder g = graph.clone();
         g.addNode(node("Identity", "output", current));
-        g.addOutput(valueInfo("output", new long[] {-1, shape[0]}));
+        g.addOutput(ModelEditor.floatTensor("output", new long[] {-1, shape[0]}));
         return ModelProto.newBuilder()
                 .setIrVersion(opset >= 15 ? 8 : 7)
                 .setProducerName("ncguard")
@@ -242,16 +239,6 @@ public final class OnnxBuilder {
             n.addInput(in);
         }
         return n;
-    }
-
-    private static ValueInfoProto valueInfo(String name, long[] dims) {
-        TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
-        for (long d : dims) {
-            s.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(s))).build();
     }
 
     private static AttributeProto ints(String name, long... values) {

@@ -100,4 +100,29 @@ public final class OnnxGraph {
                 .map(a -> a.getIntsList().stream().mapToLong(Long::longValue).toArray())
                 .orElse(fallback);
     }
+
+    /**
+     * The explicit pads (begin h, begin w, end h, end w) of a 2-D window node: its {@code pads}, or what its
+     * {@code auto_pad} (SAME_UPPER, SAME_LOWER, VALID) means for an input of spatial size {@code in[2..3]}.
+     */
+    public static long[] windowPads(NodeProto node, long[] in, long[] kernel, long[] strides, long[] dilations) {
+        String autoPad = stringAttribute(node, "auto_pad", "NOTSET");
+        if (autoPad.equals("VALID")) {
+            return new long[4];
+        }
+        if (!autoPad.startsWith("SAME")) {
+            return intsAttribute(node, "pads", new long[4]);
+        }
+        long[] pads = new long[4];
+        for (int axis = 0; axis < 2; axis++) {
+            long size = in[2 + axis];
+            long out = (size + strides[axis] - 1) / strides[axis];
+            long total = Math.max(0, (out - 1) * strides[axis] + dilations[axis] * (kernel[axis] - 1) + 1 - size);
+            long small = total / 2;
+            boolean upper = autoPad.equals("SAME_UPPER");
+            pads[axis] = upper ? small : total - small;
+            pads[axis + 2] = upper ? total - small : small;
+        }
+        return pads;
+    }
 }

@@ -9,11 +9,8 @@ import java.util.Set;
 import onnx.OnnxMl.GraphProto;
 import onnx.OnnxMl.ModelProto;
 import onnx.OnnxMl.NodeProto;
-import onnx.OnnxMl.TensorProto;
-import onnx.OnnxMl.TensorShapeProto;
-import onnx.OnnxMl.TypeProto;
-import onnx.OnnxMl.ValueInfoProto;
 import org.ncguard.NcguardException;
+import org.ncguard.engine.ModelEditor;
 import org.ncguard.engine.OnnxModel;
 
 /**
@@ -77,9 +74,9 @@ public final class BackwardGraph {
                 .addAllInitializer(out.constants()).clearOutput();
         g.addNode(NodeProto.newBuilder().setOpType("Identity").setName(INPUT_GRADIENT + "/identity")
                 .addInput(inputGradient).addOutput(INPUT_GRADIENT));
-        g.addInput(floatTensor(TARGETS, -1, model.labels()));
-        g.addOutput(floatTensor(logits, -1, model.labels()));
-        g.addOutput(floatTensor(INPUT_GRADIENT, model.input().dims()));
+        g.addInput(ModelEditor.floatTensor(TARGETS, -1, model.labels()));
+        g.addOutput(ModelEditor.floatTensor(logits, -1, model.labels()));
+        g.addOutput(ModelEditor.floatTensor(INPUT_GRADIENT, model.input().dims()));
         return model.proto().toBuilder().setGraph(g).build();
     }
 
@@ -92,15 +89,5 @@ public final class BackwardGraph {
             }
         }
         return reached;
-    }
-
-    private static ValueInfoProto floatTensor(String name, long... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long d : dims) {
-            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
     }
 }

@@ -225,25 +225,10 @@ final class BackwardRules {
             }
             long[] strides = OnnxGraph.intsAttribute(node, "strides", new long[] {1, 1});
             long[] dilations = OnnxGraph.intsAttribute(node, "dilations", new long[] {1, 1});
-            long[] pads = OnnxGraph.intsAttribute(node, "pads", new long[] {0, 0, 0, 0});
             if (OnnxGraph.intAttribute(node, "ceil_mode", 0) != 0) {
                 throw w.unsupported(node, "ceil_mode=1");
             }
-            String autoPad = OnnxGraph.stringAttribute(node, "auto_pad", "NOTSET");
-            if (autoPad.equals("VALID")) {
-                pads = new long[4];
-            } else if (autoPad.startsWith("SAME")) {
-                pads = new long[4];
-                for (int axis = 0; axis < 2; axis++) {
-                    long size = in[2 + axis];
-                    long out = (size + strides[axis] - 1) / strides[axis];
-                    long total = Math.max(0, (out - 1) * strides[axis] + dilations[axis] * (kernel[axis] - 1) + 1 - size);
-                    long small = total / 2;
-                    boolean upper = autoPad.equals("SAME_UPPER");
-                    pads[axis] = upper ? small : total - small;
-                    pads[axis + 2] = upper ? total - small : small;
-                }
-            }
+            long[] pads = OnnxGraph.windowPads(node, in, kernel, strides, dilations);
             return new Window(kernel, strides, dilations, pads);
         }
 

@@ -51,24 +51,8 @@ final class ConvOps {
         }
         long[] strides = OnnxGraph.intsAttribute(node, "strides", new long[] {1, 1});
         long[] dilations = OnnxGraph.intsAttribute(node, "dilations", new long[] {1, 1});
-        long[] pads = OnnxGraph.intsAttribute(node, "pads", new long[] {0, 0, 0, 0});
         boolean ceil = OnnxGraph.intAttribute(node, "ceil_mode", 0) == 1;
-        String autoPad = OnnxGraph.stringAttribute(node, "auto_pad", "NOTSET");
-        if (autoPad.startsWith("SAME")) {
-            long[] p = new long[4];
-            for (int axis = 0; axis < 2; axis++) {
-                long size = in[2 + axis];
-                long out = (size + strides[axis] - 1) / strides[axis];
-                long total = Math.max(0, (out - 1) * strides[axis] + dilations[axis] * (kernel[axis] - 1) + 1 - size);
-                long small = total / 2;
-                boolean upper = autoPad.equals("SAME_UPPER");
-                p[axis] = upper ? small : total - small;
-                p[axis + 2] = upper ? total - small : small;
-            }
-            pads = p;
-        } else if (autoPad.equals("VALID")) {
-            pads = new long[] {0, 0, 0, 0};
-        }
+        long[] pads = OnnxGraph.windowPads(node, in, kernel, strides, dilations);
         return new Window(kernel[0], kernel[1], strides[0], strides[1], dilations[0], dilations[1],
                 pads[0], pads[1], pads[2], pads[3], ceil);
     }
