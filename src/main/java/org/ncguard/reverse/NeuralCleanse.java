@@ -15,6 +15,7 @@ import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.Layout;
 import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.backprop.InputGradients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,40 +66,42 @@ public final class NeuralCleanse {
             throw new NcguardException(data.name() + " has " + data.count() + " images, fewer than one batch of "
                     + settings.batchSize() + "; give more clean samples");
         }
-        ScanFiles files = new ScanFiles(out);
-        TriggerStore store = new TriggerStore(files);
-        ScanReport.Builder report = startReport(files, requested, resume);
-        double priorSeconds = report.build().seconds();
-        long scanStart = System.nanoTime();
+        try (InputGradients gradients = InputGradients.open(model, NativeThreads.count())) {
+            ScanFiles files = new ScanFiles(out);
+            TriggerStore store = new TriggerStore(files);
+            ScanReport.Builder report = startReport(files, requested, resume, gradients.engine());
+            double priorSeconds = report.build().seconds();
+            long scanStart = System.nanoTime();
 
-        int n = Math.min(settings.samples(), data.count());
-        if (n < settings.samples()) {
-            log.warn("{} has {} images; using all of them instead of {}", data.name(), n, settings.samples());
-        }
-        float[] images = sampleImages(data, n);
-        List<Integer> todo = new ArrayList<>(requested);
-        todo.removeAll(report.build().labels().stream().map(LabelResult::label).toList());
-        log.info("Neural Cleanse on {}: {} label(s) to scan, {} clean samples, batches of {}, up to {} steps",
-                model.source(), todo.size(), n, settings.batchSize(), settings.maxSteps());
-        report.build().write(files.scanJson());
-
-        ReverseSettings first = fastSteps > 0 ? settings.withMaxSteps(fastSteps) : settings;
-        runGroups(todo, new TriggerOptimizer(model, first, gains(), offsets(), NativeThreads.count()), images, n, files, store, report, true,
-                cancelled);
-        if (fastSteps > 0 && !cancelled.getAsBoolean()) {
-            // Early detection: the verdict comes from the short searches (comparable across labels); the flagged
-            // labels' triggers are then refined with the full search for the report and the guard profile.
-            List<Integer> flagged = report.build().flagged();
-            if (!flagged.isEmpty()) {
-                log.info("fast mode: refining the trigger of flagged label(s) {} with the full search", flagged);
-                runGroups(flagged, new TriggerOptimizer(model, settings, gains(), offsets(), NativeThreads.count()), images, n, files, store,
-                        report, false, cancelled);
+            int n = Math.min(settings.samples(), data.count());
+            if (n < settings.samples()) {
+                log.warn("{} has {} images; using all of them instead of {}", data.name(), n, settings.samples());
             }
+            float[] images = sampleImages(data, n);
+            List<Integer> todo = new ArrayList<>(requested);
+            todo.removeAll(report.build().labels().stream().map(LabelResult::label).toList());
+            log.info("Neural Cleanse on {}: {} label(s) to scan, {} clean samples, batches of {}, up to {} steps",
+                    model.source(), todo.size(), n, settings.batchSize(), settings.maxSteps());
+            report.build().write(files.scanJson());
+
+            ReverseSettings first = fastSteps > 0 ? settings.withMaxSteps(fastSteps) : settings;
+            runGroups(todo, new TriggerOptimizer(model, first, gains(), offsets(), gradients), images, n, files, store,
+                    report, true, cancelled);
+            if (fastSteps > 0 && !cancelled.getAsBoolean()) {
+                // Early detection: the verdict comes from the short searches (comparable across labels); the flagged
+                // labels' triggers are then refined with the full search for the report and the guard profile.
+                List<Integer> flagged = report.build().flagged();
+                if (!flagged.isEmpty()) {
+                    log.info("fast mode: refining the trigger of flagged label(s) {} with the full search", flagged);
+                    runGroups(flagged, new TriggerOptimizer(model, settings, gains(), offsets(), gradients), images, n,
+                            files, store, report, false, cancelled);
+                }
+            }
+            ScanReport done = report.seconds(priorSeconds + (System.nanoTime() - scanStart) / 1e9).build();
+            done.write(files.scanJson());
+            ReportPage.write(files, done);
+            return done;
         }
-        ScanReport done = report.seconds(priorSeconds + (System.nanoTime() - scanStart) / 1e9).build();
-        done.write(files.scanJson());
-        ReportPage.write(files, done);
-        return done;
     }
 
     private void runGroups(List<Integer> todo, TriggerOptimizer optimizer, float[] images, int n, ScanFiles files,
@@ -143,10 +146,11 @@ public final class NeuralCleanse {
     }
 
     /** A builder holding what the folder already has (resume), or a fresh one; refuses to overwrite a scan. */
-    private ScanReport.Builder startReport(ScanFiles files, List<Integer> requested, boolean resume)
+    private ScanReport.Builder startReport(ScanFiles files, List<Integer> requested, boolean resume, String gradients)
             throws NcguardException {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("settings", settings);
+        config.put("gradients", gradients);
         config.put("fastSteps", fastSteps);
         config.put("labels", requested);
         config.put("preprocessing", preprocessor.toString());

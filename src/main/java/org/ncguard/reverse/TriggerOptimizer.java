@@ -38,19 +38,19 @@ final class TriggerOptimizer {
     private final ReverseSettings settings;
     private final float[] gain;
     private final float[] offset;
-    private final int threads;
+    private final InputGradients gradients;
 
     /**
      * @param gain per-channel factor from canonical pixels [0,1] to the model's input
      * @param offset per-channel offset from canonical pixels to the model's input
-     * @param threads native threads for the model's passes
+     * @param gradients the model's logits and input gradients (left open: the caller owns it)
      */
-    TriggerOptimizer(OnnxModel model, ReverseSettings settings, float[] gain, float[] offset, int threads) {
+    TriggerOptimizer(OnnxModel model, ReverseSettings settings, float[] gain, float[] offset, InputGradients gradients) {
         this.model = model;
         this.settings = settings;
         this.gain = gain.clone();
         this.offset = offset.clone();
-        this.threads = threads;
+        this.gradients = gradients;
     }
 
     /** A label in progress: its trigger, schedule, best trigger so far and this step's tallies. */
@@ -96,51 +96,49 @@ final class TriggerOptimizer {
         StampedBatch stamped = new StampedBatch(shape, model.labels(), gain, offset, batch, slots);
         float[] maskGradient = new float[shape.height() * shape.width()];
         float[] patternGradient = new float[shape.size()];
-        try (InputGradients gradients = InputGradients.open(model, threads)) {
-            long last = System.nanoTime();
-            while (!active.isEmpty()) {
-                if (progress.cancelled()) {
-                    return;
-                }
-                shuffle(indices, order);
-                for (Search s : active) {
-                    s.correct = 0;
-                    s.l1Sum = 0;
-                }
-                for (int b = 0; b < batches; b++) {
-                    stamped.fill(images, indices, b * batch, active.stream().map(s -> s.trigger).toList(),
-                            active.stream().mapToInt(s -> s.label).toArray());
-                    stamped.run(gradients);
-                    for (int a = 0; a < active.size(); a++) {
-                        Search s = active.get(a);
-                        s.correct += stamped.hits(a, s.label);
-                        s.l1Sum += s.trigger.l1();
-                        stamped.gradients(a, s.trigger, s.schedule.cost(), maskGradient, patternGradient);
-                        s.trigger.step(maskGradient, patternGradient);
-                    }
-                }
-                long now = System.nanoTime();
-                double stepSeconds = (now - last) / 1e9 / active.size();
-                last = now;
+        long last = System.nanoTime();
+        while (!active.isEmpty()) {
+            if (progress.cancelled()) {
+                return;
+            }
+            shuffle(indices, order);
+            for (Search s : active) {
+                s.correct = 0;
+                s.l1Sum = 0;
+            }
+            for (int b = 0; b < batches; b++) {
+                stamped.fill(images, indices, b * batch, active.stream().map(s -> s.trigger).toList(),
+                        active.stream().mapToInt(s -> s.label).toArray());
+                stamped.run(gradients);
                 for (int a = 0; a < active.size(); a++) {
                     Search s = active.get(a);
-                    s.seconds += stepSeconds;
-                    s.lastSuccess = s.correct / ((double) batches * batch);
-                    s.lastL1 = s.l1Sum / batches;
-                    if (s.schedule.update(s.lastSuccess, s.lastL1)) {
-                        s.bestMask = s.trigger.mask.clone();
-                        s.bestPattern = s.trigger.pattern.clone();
-                        s.bestSuccess = s.lastSuccess;
-                    }
-                    progress.step(s.label, s.schedule.steps(), s.lastSuccess, s.lastL1, s.schedule.cost());
-                    if (s.schedule.shouldStop() || s.schedule.steps() >= settings.maxSteps()) {
-                        done.accept(outcome(s));
-                        Integer next = waiting.poll();
-                        if (next == null) {
-                            active.remove(a--);
-                        } else {
-                            active.set(a, start(next, seed));
-                        }
+                    s.correct += stamped.hits(a, s.label);
+                    s.l1Sum += s.trigger.l1();
+                    stamped.gradients(a, s.trigger, s.schedule.cost(), maskGradient, patternGradient);
+                    s.trigger.step(maskGradient, patternGradient);
+                }
+            }
+            long now = System.nanoTime();
+            double stepSeconds = (now - last) / 1e9 / active.size();
+            last = now;
+            for (int a = 0; a < active.size(); a++) {
+                Search s = active.get(a);
+                s.seconds += stepSeconds;
+                s.lastSuccess = s.correct / ((double) batches * batch);
+                s.lastL1 = s.l1Sum / batches;
+                if (s.schedule.update(s.lastSuccess, s.lastL1)) {
+                    s.bestMask = s.trigger.mask.clone();
+                    s.bestPattern = s.trigger.pattern.clone();
+                    s.bestSuccess = s.lastSuccess;
+                }
+                progress.step(s.label, s.schedule.steps(), s.lastSuccess, s.lastL1, s.schedule.cost());
+                if (s.schedule.shouldStop() || s.schedule.steps() >= settings.maxSteps()) {
+                    done.accept(outcome(s));
+                    Integer next = waiting.poll();
+                    if (next == null) {
+                        active.remove(a--);
+                    } else {
+                        active.set(a, start(next, seed));
                     }
                 }
             }
