@@ -67,7 +67,8 @@ final class BackwardRules {
                 String rowSum = w.op("MatMul", List.of(g, w.tensor(Nd4j.ones(DataType.FLOAT, s[1], 1))));
                 grads.put(x, w.op("Sub", List.of(g, w.op("Mul", List.of(w.op("Exp", List.of(y)), rowSum)))));
             }
-            case "Flatten", "Reshape", "Squeeze", "Unsqueeze" -> grads.put(x, w.op("Reshape", List.of(g, w.op("Shape", List.of(x)))));
+            case "Flatten", "Reshape", "Squeeze", "Unsqueeze" ->
+                    grads.put(x, w.op("Reshape", List.of(g, w.op("Shape", List.of(x)))));
             case "Transpose" -> {
                 long[] perm = OnnxGraph.intsAttribute(node, "perm", null);
                 if (perm == null) {
@@ -193,7 +194,8 @@ final class BackwardRules {
                     .orElseThrow(() -> w.unsupported(node, "its pad amounts are unknown"));
         }
         long[] in = w.shape(node.getInput(0));
-        if (pads.length != 2 * in.length || pads[0] != 0 || pads[in.length] != 0 || Arrays.stream(pads).anyMatch(p -> p < 0)) {
+        boolean batchPadded = pads.length != 2 * in.length || pads[0] != 0 || pads[in.length] != 0;
+        if (batchPadded || Arrays.stream(pads).anyMatch(p -> p < 0)) {
             throw w.unsupported(node, "pads " + Arrays.toString(pads) + " (only non-negative, none on the batch axis)");
         }
         int rank = in.length - 1;

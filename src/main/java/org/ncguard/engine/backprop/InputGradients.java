@@ -2,6 +2,7 @@ package org.ncguard.engine.backprop;
 
 import org.ncguard.NcguardException;
 import org.ncguard.engine.OnnxModel;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logits and the input gradient of a cross-entropy loss, for a batch of images: what a trigger search needs from
@@ -30,7 +31,7 @@ public interface InputGradients extends AutoCloseable {
         try {
             return onnxRuntime(model, threads);
         } catch (NcguardException unsupported) {
-            org.slf4j.LoggerFactory.getLogger(InputGradients.class)
+            LoggerFactory.getLogger(InputGradients.class)
                     .info("{}; computing gradients with SameDiff instead", unsupported.getMessage());
             return sameDiff(model);
         }

@@ -27,7 +27,8 @@ final class OrtInputGradients implements InputGradients {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             this.session = env.createSession(extended.toByteArray(), options);
         } catch (OrtException e) {
-            throw new NcguardException(model.source() + ": ONNX Runtime rejected the model's backward pass: " + e.getMessage());
+            throw new NcguardException(model.source() + ": ONNX Runtime rejected the model's backward pass: "
+                    + e.getMessage());
         }
     }
 
