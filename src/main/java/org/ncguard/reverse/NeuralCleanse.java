@@ -109,6 +109,7 @@ public final class NeuralCleanse {
             throws NcguardException {
         long start = System.nanoTime();
         int[] finished = {0};
+        double[] labelSeconds = {0};
         ImageShape shape = model.input().shape();
         NcguardException[] failure = {null};
         optimizer.optimise(todo, images, n, seed, new ProgressLog(settings.maxSteps(), cancelled), o -> {
@@ -125,12 +126,17 @@ public final class NeuralCleanse {
                 failure[0] = e;
             }
             finished[0]++;
+            labelSeconds[0] += o.seconds();
             double elapsed = (System.nanoTime() - start) / 1e9;
-            // No time-left estimate: when each label stops depends on the early-stop rule, not on a step count.
-            log.info("label {}: {} after {} steps, L1 {}, attack success {}; {}/{} labels done in {}s",
+            // When a label stops depends on the early-stop rule, so time left is estimated from the labels finished
+            // so far: each label's seconds are its share of the passes it was part of.
+            int left = todo.size() - finished[0];
+            String estimate = left == 0 ? ""
+                    : String.format(", about %ds left", Math.round(labelSeconds[0] / finished[0] * left));
+            log.info("label {}: {} after {} steps, L1 {}, attack success {}; {}/{} labels done in {}s{}",
                     o.label(), o.converged() ? "converged" : "NOT converged", o.steps(),
                     String.format("%.2f", o.l1()), String.format("%.3f", o.attackSuccess()), finished[0], todo.size(),
-                    Math.round(elapsed));
+                    Math.round(elapsed), estimate);
         });
         if (failure[0] != null) {
             throw failure[0];
