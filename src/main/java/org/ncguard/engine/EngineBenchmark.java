@@ -25,7 +25,7 @@ public final class EngineBenchmark {
     public record Figure(String what, double value, String unit) {
         @Override
         public String toString() {
-            return String.format("%-48s %10.2f %s", what, value, unit);
+            return String.format("%-58s %10.2f %s", what, value, unit);
         }
     }
 
