@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole Neural Cleanse scan: picks the clean samples, reverse-engineers every requested label's trigger in groups,
- * and keeps {@code scan.json}, the trigger files and {@code report.html} in the output folder up to date after
- * every group, so that an interrupted scan is valid (incomplete) and can be resumed.
+ * A whole Neural Cleanse scan: picks the clean samples, reverse-engineers every requested label's trigger (several
+ * labels share each pass), and keeps {@code scan.json} and the trigger files in the output folder up to date after
+ * every finished label, so that an interrupted scan is valid (incomplete) and can be resumed.
  */
 public final class NeuralCleanse {
 
@@ -197,7 +197,7 @@ public final class NeuralCleanse {
 
     /**
      * The data's channels as the model's (grey to RGB, RGB to luminance), still canonical [0,1] CHW pixels: the
-     * trigger is searched there, and the model's own scaling is part of the graph.
+     * trigger is searched there, and the model's own scaling is applied to every stamped image ({@link StampedBatch}).
      */
     private float[] toModelChannels(float[] pixels, int n, ImageShape data) throws NcguardException {
         ImageShape shape = model.input().shape();
