@@ -3,6 +3,7 @@ package org.ncguard.engine.backprop;
 import static org.ncguard.engine.backprop.GradientWriter.attr;
 import static org.ncguard.engine.backprop.GradientWriter.ints;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -298,16 +299,18 @@ final class BackwardRules {
         return Nd4j.create(f, new long[] {i, o, kh, kw}, 'c');
     }
 
-    /** MaxPool also returns where each maximum came from; MaxUnpool puts the gradient back there. */
+    /**
+     * MaxPool also returns where each maximum came from; MaxUnpool puts the gradient back there. MaxUnpool writes
+     * rather than adds, so overlapping windows (stride below the kernel, as in ResNet stems) are split into groups
+     * of outputs every ceil(kernel/stride) rows and columns, whose windows cannot overlap, and the groups summed.
+     */
     private static Step maxPool(NodeProto node, String g, GradientWriter w) throws NcguardException {
         long[] kernel = OnnxGraph.intsAttribute(node, "kernel_shape", new long[0]);
         long[] in = w.shape(node.getInput(0));
+        long[] out = w.shape(node.getOutput(0));
         Window win = Window.of(node, kernel, in, w);
         if (Arrays.stream(win.dilations).anyMatch(d -> d != 1) || OnnxGraph.intAttribute(node, "storage_order", 0) != 0) {
             throw w.unsupported(node, "dilated or column-major pooling");
-        }
-        if (win.strides[0] < kernel[0] || win.strides[1] < kernel[1]) {
-            throw w.unsupported(node, "overlapping windows (stride smaller than the kernel)");
         }
         NodeProto forward = node;
         String indices;
@@ -317,11 +320,33 @@ final class BackwardRules {
             indices = w.fresh("maxpool.indices");
             forward = node.toBuilder().clearOutput().addOutput(node.getOutput(0)).addOutput(indices).build();
         }
-        String grad = w.op("MaxUnpool", List.of(g, indices, w.op("Shape", List.of(node.getInput(0)))),
-                ints("kernel_shape", kernel), ints("strides", win.strides), ints("pads", win.pads));
+        String inputShape = w.op("Shape", List.of(node.getInput(0)));
+        long rowStep = ceilDiv(kernel[0], win.strides[0]);
+        long columnStep = ceilDiv(kernel[1], win.strides[1]);
+        List<String> parts = new ArrayList<>();
+        for (long row = 0; row < Math.min(rowStep, out[2]); row++) {
+            for (long column = 0; column < Math.min(columnStep, out[3]); column++) {
+                String groupGrad = g;
+                String groupIndices = indices;
+                if (rowStep > 1 || columnStep > 1) {
+                    String starts = w.int64s(row, column);
+                    String ends = w.int64s(Long.MAX_VALUE, Long.MAX_VALUE);
+                    String axes = w.int64s(2, 3);
+                    String steps = w.int64s(rowStep, columnStep);
+                    groupGrad = w.op("Slice", List.of(g, starts, ends, axes, steps));
+                    groupIndices = w.op("Slice", List.of(indices, starts, ends, axes, steps));
+                }
+                parts.add(w.op("MaxUnpool", List.of(groupGrad, groupIndices, inputShape),
+                        ints("kernel_shape", kernel), ints("strides", win.strides), ints("pads", win.pads)));
+            }
+        }
         Map<String, String> grads = new LinkedHashMap<>();
-        grads.put(node.getInput(0), grad);
+        grads.put(node.getInput(0), w.sum(parts));
         return new Step(forward, grads);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     /** Each output spread its gradient evenly over its window: a depthwise transposed convolution of 1/area. */
