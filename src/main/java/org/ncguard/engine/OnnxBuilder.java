@@ -1,9 +1,12 @@
 package org.ncguard.engine;
 
+import static org.ncguard.engine.OnnxAttributes.attr;
+import static org.ncguard.engine.OnnxAttributes.ints;
+import static org.ncguard.engine.OnnxAttributes.tensor;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import onnx.OnnxMl.AttributeProto;
 import onnx.OnnxMl.GraphProto;
 import onnx.OnnxMl.ModelProto;
 import onnx.OnnxMl.NodeProto;
@@ -58,7 +61,7 @@ public final class OnnxBuilder {
         String out = next("conv");
         graph.addNode(node("Conv", out, current, w, b)
                 .addAttribute(ints("dilations", 1, 1))
-                .addAttribute(intAttr("group", 1))
+                .addAttribute(attr("group", 1))
                 .addAttribute(ints("kernel_shape", kernel, kernel))
                 .addAttribute(ints("pads", pad, pad, pad, pad))
                 .addAttribute(ints("strides", stride, stride)));
@@ -76,8 +79,8 @@ public final class OnnxBuilder {
         String var = weight("bn.running_var", uniform(c, 0.75, 1.25));
         String out = next("bn");
         graph.addNode(node("BatchNormalization", out, current, scale, bias, mean, var)
-                .addAttribute(floatAttr("epsilon", 1e-5f))
-                .addAttribute(floatAttr("momentum", 0.9f)));
+                .addAttribute(attr("epsilon", 1e-5f))
+                .addAttribute(attr("momentum", 0.9f)));
         current = out;
         return this;
     }
@@ -89,7 +92,7 @@ public final class OnnxBuilder {
     public OnnxBuilder maxPool(int size) {
         String out = next("pool");
         graph.addNode(node("MaxPool", out, current)
-                .addAttribute(intAttr("ceil_mode", 0))
+                .addAttribute(attr("ceil_mode", 0))
                 .addAttribute(ints("kernel_shape", size, size))
                 .addAttribute(ints("pads", 0, 0, 0, 0))
                 .addAttribute(ints("strides", size, size)));
@@ -104,7 +107,7 @@ public final class OnnxBuilder {
         graph.addNode(node("Shape", shapeOut, current));
         String index = constant("gather.index", Nd4j.scalar(0L));
         String batch = next("gather");
-        graph.addNode(node("Gather", batch, shapeOut, index).addAttribute(intAttr("axis", 0)));
+        graph.addNode(node("Gather", batch, shapeOut, index).addAttribute(attr("axis", 0)));
         String unsqueezed = next("unsqueeze");
         if (opset >= 13) {
             graph.addNode(node("Unsqueeze", unsqueezed, batch, constant("unsqueeze.axes", Nd4j.createFromArray(0L))));
@@ -113,7 +116,7 @@ public final class OnnxBuilder {
         }
         String minusOne = constant("concat.rest", Nd4j.createFromArray(-1L));
         String target = next("concat");
-        graph.addNode(node("Concat", target, unsqueezed, minusOne).addAttribute(intAttr("axis", 0)));
+        graph.addNode(node("Concat", target, unsqueezed, minusOne).addAttribute(attr("axis", 0)));
         String out = next("reshape");
         graph.addNode(node("Reshape", out, current, target));
         current = out;
@@ -124,7 +127,7 @@ public final class OnnxBuilder {
     /** {@code torch.flatten(x, 1)}: a Flatten node. */
     public OnnxBuilder flatten() {
         String out = next("flatten");
-        graph.addNode(node("Flatten", out, current).addAttribute(intAttr("axis", 1)));
+        graph.addNode(node("Flatten", out, current).addAttribute(attr("axis", 1)));
         current = out;
         shape = new long[] {shape[0] * shape[1] * shape[2]};
         return this;
@@ -140,9 +143,9 @@ public final class OnnxBuilder {
         String b = weight("fc.bias", Nd4j.zeros(units));
         String out = next("fc");
         graph.addNode(node("Gemm", out, current, w, b)
-                .addAttribute(floatAttr("alpha", 1f))
-                .addAttribute(floatAttr("beta", 1f))
-                .addAttribute(intAttr("transB", 1)));
+                .addAttribute(attr("alpha", 1f))
+                .addAttribute(attr("beta", 1f))
+                .addAttribute(attr("transB", 1)));
         current = out;
         shape = new long[] {units};
         return this;
@@ -150,7 +153,7 @@ public final class OnnxBuilder {
 
     public OnnxBuilder softmax() {
         String out = next("softmax");
-        graph.addNode(node("Softmax", out, current).addAttribute(intAttr("axis", 1)));
+        graph.addNode(node("Softmax", out, current).addAttribute(attr("axis", 1)));
         current = out;
         return this;
     }
@@ -224,8 +227,7 @@ public final class OnnxBuilder {
     private String constant(String role, INDArray value) {
         String name = next(role);
         graph.addNode(NodeProto.newBuilder().setOpType("Constant").setName(name).addOutput(name)
-                .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
-                        .setT(OnnxTensors.toTensor(name, value))));
+                .addAttribute(tensor("value", OnnxTensors.toTensor(name, value))));
         return name;
     }
 
@@ -239,21 +241,5 @@ public final class OnnxBuilder {
             n.addInput(in);
         }
         return n;
-    }
-
-    private static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
-    }
-
-    private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    private static AttributeProto floatAttr(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
     }
 }

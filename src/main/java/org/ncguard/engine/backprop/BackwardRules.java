@@ -1,7 +1,7 @@
 package org.ncguard.engine.backprop;
 
-import static org.ncguard.engine.backprop.GradientWriter.attr;
-import static org.ncguard.engine.backprop.GradientWriter.ints;
+import static org.ncguard.engine.OnnxAttributes.attr;
+import static org.ncguard.engine.OnnxAttributes.ints;
 
 import java.util.ArrayList;
 import java.util.Arrays;

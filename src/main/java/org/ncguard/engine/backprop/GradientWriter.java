@@ -1,5 +1,7 @@
 package org.ncguard.engine.backprop;
 
+import static org.ncguard.engine.OnnxAttributes.attr;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -105,21 +107,5 @@ final class GradientWriter {
     /** A fresh name for an extra output the forward pass must now produce (such as MaxPool's indices). */
     String fresh(String role) {
         return PREFIX + role + counter++;
-    }
-
-    static AttributeProto attr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-    }
-
-    static AttributeProto attr(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
-    }
-
-    static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
     }
 }

@@ -63,7 +63,7 @@ class InputGradientsTest {
         g.setNode(0, first.toBuilder().setOutput(0, "conv.raw").build());
         g.addNode(0, onnx.OnnxMl.NodeProto.newBuilder().setOpType("Softmax").setName("inner_softmax")
                 .addInput("conv.raw").addOutput(first.getOutput(0))
-                .addAttribute(GradientWriter.attr("axis", 1L)).build());
+                .addAttribute(org.ncguard.engine.OnnxAttributes.attr("axis", 1L)).build());
         // Keep topological order: the Softmax must come after the Conv that feeds it.
         var conv = g.getNode(1);
         var softmax = g.getNode(0);
