@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Pictures of a reversed trigger for people: the mask (grey, white = fully replaced), the pattern (grey or RGB),
@@ -47,11 +49,14 @@ public final class TriggerImages {
         return render(t.visible(), t.channels(), t.height(), t.width());
     }
 
-    /** The image encoded as PNG. */
+    /**
+     * The image encoded as PNG. The stream is cached in memory: ImageIO's default file cache closes itself when the
+     * JVM shuts down, so a scan saving its last trigger after Ctrl-C would fail.
+     */
     public static byte[] png(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "png", out)) {
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", stream)) {
                 throw new IllegalStateException("this JDK has no PNG writer");
             }
         } catch (IOException e) {
