@@ -41,7 +41,7 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: scan-<model name>).")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the interrupted scan in --out.")
+    @Option(names = "--resume", description = "Continue the interrupted scan in --out, with the same options (--group and --labels may change).")
     boolean resume;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")

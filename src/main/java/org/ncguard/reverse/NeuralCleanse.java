@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.ncguard.NcguardException;
@@ -160,6 +161,8 @@ public final class NeuralCleanse {
         config.put("fastSteps", fastSteps);
         config.put("labels", requested);
         config.put("preprocessing", preprocessor.toString());
+        ScanReport.Builder fresh = ScanReport.builder(model.source(), model.sha256(), model.labels())
+                .requestedLabels(requested).config(config).seed(seed);
         if (Files.exists(files.scanJson())) {
             if (!resume) {
                 throw new NcguardException(files.scanJson().getParent() + " already holds a scan; continue it with "
@@ -170,11 +173,48 @@ public final class NeuralCleanse {
                 throw new NcguardException(files.scanJson() + " is a scan of another model (sha256 "
                         + previous.modelSha256() + ", this one is " + model.sha256() + "); choose another --out");
             }
+            requireSameSearch(previous, fresh.build(), files.scanJson().getParent());
             log.info("resuming: {} label(s) already scanned", previous.labels().size());
             return previous.toBuilder().requestedLabels(requested).config(config).seed(seed);
         }
-        return ScanReport.builder(model.source(), model.sha256(), model.labels())
-                .requestedLabels(requested).config(config).seed(seed);
+        return fresh;
+    }
+
+    /**
+     * A resumed scan must search as the interrupted one did: labels found with other samples, steps or
+     * preprocessing would not be comparable, and the anomaly index compares them. The group size only decides
+     * which labels share a pass, so it may change.
+     */
+    private static void requireSameSearch(ScanReport previous, ScanReport now, Path dir) throws NcguardException {
+        Map<String, Object> before = flatten("", previous.config());
+        Map<String, Object> after = flatten("", now.config());
+        before.put("seed", previous.seed());
+        after.put("seed", now.seed());
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, Object> e : before.entrySet()) {
+            String key = e.getKey();
+            boolean free = key.equals("labels") || key.equals("gradients") || key.endsWith("labelsPerGroup");
+            if (!free && !Objects.equals(e.getValue(), after.get(key))) {
+                changed.add(key + " " + e.getValue() + ", now " + after.get(key));
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw new NcguardException(dir + " was scanned with other options (" + String.join("; ", changed)
+                    + "); resume with the options of the first run, or choose another --out");
+        }
+    }
+
+    private static Map<String, Object> flatten(String prefix, Map<?, ?> map) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = prefix + e.getKey();
+            if (e.getValue() instanceof Map<?, ?> inner) {
+                flat.putAll(flatten(key + ".", inner));
+            } else {
+                flat.put(key, e.getValue());
+            }
+        }
+        return flat;
     }
 
     private float[] sampleImages(ImageSource data, int n) throws NcguardException {

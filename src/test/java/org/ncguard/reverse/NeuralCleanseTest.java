@@ -99,6 +99,28 @@ class NeuralCleanseTest {
     }
 
     @Test
+    void resumeRefusesOtherSearchOptions(@TempDir Path out) throws Exception {
+        Path firstTrigger = out.resolve("triggers/label-00.json");
+        try (ImageSource data = signs(80)) {
+            scanner().scan(data, null, out, false, () -> Files.exists(firstTrigger));
+        }
+        NeuralCleanse otherSeedAndSteps = new NeuralCleanse(model, new Preprocessor(model.input().shape()),
+                TINY.withMaxSteps(7), 2, 0);
+        try (ImageSource data = signs(80)) {
+            NcguardException refused = assertThrows(NcguardException.class,
+                    () -> otherSeedAndSteps.scan(data, null, out, true, () -> false));
+            assertTrue(refused.getMessage().contains("settings.maxSteps 6, now 7"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("seed 1, now 2"), refused.getMessage());
+        }
+        NeuralCleanse otherGroups = new NeuralCleanse(model, new Preprocessor(model.input().shape()),
+                TINY.withLabelsPerGroup(2), 1, 0);
+        try (ImageSource data = signs(80)) {
+            assertTrue(otherGroups.scan(data, null, out, true, () -> false).complete(),
+                    "the group size only changes which labels share a pass");
+        }
+    }
+
+    @Test
     void rejectsLabelsTheModelDoesNotHave(@TempDir Path out) {
         try (ImageSource data = signs(80)) {
             NcguardException e = assertThrows(NcguardException.class,
