@@ -18,7 +18,10 @@ import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.Layout;
 import org.ncguard.engine.OnnxBuilder;
 
-/** Ctrl-C on a real {@code ncguard scan} process: the JVM's SIGINT path, which in-process tests cannot reach. */
+/**
+ * Ctrl-C on a real {@code ncguard scan} process (the JVM's SIGINT path, which in-process tests cannot reach), then
+ * {@code --resume}.
+ */
 class ScanInterruptTest {
 
     @Test
@@ -64,5 +67,16 @@ class ScanInterruptTest {
         try (var files = Files.walk(out)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no half-written file");
         }
+
+        // --resume continues it; here only up to label 1 to keep the test short.
+        double firstL1 = labels.get(0).get("l1").asDouble();
+        CliRun resumed = CliRun.of("scan", "--model", model.toString(), "--data", "builtin:signs:test?n=80",
+                "--samples", "64", "--group", "1", "--threads", "1", "--out", out.toString(), "--resume",
+                "--labels", "0,1");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        JsonNode done = new ObjectMapper().readTree(out.resolve("scan.json").toFile());
+        assertTrue(done.get("complete").asBoolean(), "every requested label is done");
+        assertEquals(firstL1, done.get("labels").get(0).get("l1").asDouble(), "the finished label is kept");
+        assertTrue(Files.exists(out.resolve("triggers/label-01.json")));
     }
 }
