@@ -118,15 +118,19 @@ final class ScanCommand implements Callable<Integer> {
     private static void print(ScanReport r, Path dir) {
         System.out.printf("%-8s %10s %10s %8s %6s%n", "label", "L1", "anomaly", "success", "steps");
         for (LabelResult l : r.labels()) {
-            System.out.printf("%-8d %10s %10s %8.3f %6d%s%n", l.label(), l.l1() == null ? "-" : String.format("%.2f", l.l1()),
-                    l.anomalyIndex() == null ? "-" : String.format("%.2f", l.anomalyIndex()), l.attackSuccess(), l.steps(),
-                    r.flagged().contains(l.label()) ? "  FLAGGED" : l.converged() ? "" : "  not converged");
+            String mark = r.flagged().contains(l.label()) ? "  FLAGGED" : l.converged() ? "" : "  not converged";
+            System.out.printf("%-8d %10s %10s %8.3f %6d%s%n", l.label(), twoDecimals(l.l1()),
+                    twoDecimals(l.anomalyIndex()), l.attackSuccess(), l.steps(), mark);
         }
-        System.out.printf("verdict: %s%s (max anomaly index %s, median L1 %s) in %.0fs%s%n", r.verdict().name().toLowerCase(),
-                r.flagged().isEmpty() ? "" : ", flagged " + r.flagged(),
-                r.maxAnomalyIndex() == null ? "-" : String.format("%.2f", r.maxAnomalyIndex()),
-                r.median() == null ? "-" : String.format("%.2f", r.median()), r.seconds(),
+        String verdict = r.complete() ? "verdict" : "verdict so far, on the " + r.labels().size() + " label(s) scanned";
+        System.out.printf("%s: %s%s (max anomaly index %s, median L1 %s) in %.0fs%s%n", verdict,
+                r.verdict().name().toLowerCase(), r.flagged().isEmpty() ? "" : ", flagged " + r.flagged(),
+                twoDecimals(r.maxAnomalyIndex()), twoDecimals(r.median()), r.seconds(),
                 r.complete() ? "" : " (INCOMPLETE: continue with --resume)");
         System.out.println("report: " + dir.resolve("report.html"));
+    }
+
+    private static String twoDecimals(Double value) {
+        return value == null ? "-" : String.format("%.2f", value);
     }
 }

@@ -55,6 +55,7 @@ class ScanInterruptTest {
 
         String printed = Files.readString(log);
         assertNotEquals(0, scan.exitValue(), printed);
+        assertTrue(printed.contains("verdict so far, on the "), printed);
         assertTrue(printed.contains("INCOMPLETE: continue with --resume"), printed);
         JsonNode report = new ObjectMapper().readTree(out.resolve("scan.json").toFile());
         assertFalse(report.get("complete").asBoolean(), "an interrupted scan says so");
