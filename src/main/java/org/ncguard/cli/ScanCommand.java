@@ -31,7 +31,8 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--samples", defaultValue = "1000", description = "Clean samples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "1000",
+            description = "Clean samples per step (default: ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--labels", defaultValue = "all", paramLabel = "all|LIST",
@@ -41,13 +42,16 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: scan-<model name>).")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the interrupted scan in --out, with the same options (--group and --labels may change).")
+    @Option(names = "--resume",
+            description = "Continue the interrupted scan in --out, with the same options "
+                    + "(--group and --labels may change).")
     boolean resume;
 
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-steps", defaultValue = "1000", description = "Steps per label at most (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-steps", defaultValue = "1000",
+            description = "Steps per label at most (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
     @Option(names = "--group", defaultValue = "10",
@@ -109,7 +113,8 @@ final class ScanCommand implements Callable<Integer> {
             try {
                 list.add(Integer.parseInt(part.trim()));
             } catch (NumberFormatException e) {
-                throw new NcguardException("--labels expects 'all' or numbers separated by commas, found '" + spec + "'");
+                throw new NcguardException("--labels expects 'all' or numbers separated by commas, found '" + spec
+                        + "'");
             }
         }
         return list;
@@ -123,9 +128,11 @@ final class ScanCommand implements Callable<Integer> {
                     twoDecimals(l.anomalyIndex()), l.attackSuccess(), l.steps(), mark);
         }
         String verdict = r.complete() ? "verdict" : "verdict so far, on the " + r.labels().size() + " label(s) scanned";
-        System.out.printf("%s: %s%s (max anomaly index %s, median L1 %s) in %.0fs%s%n", verdict,
+        String smallest = r.smallestTrigger().map(l -> "smallest trigger: label " + l.label() + ", L1 "
+                + twoDecimals(l.l1()) + ", anomaly index " + twoDecimals(l.anomalyIndex()) + "; ").orElse("");
+        System.out.printf("%s: %s%s (%smedian L1 %s) in %.0fs%s%n", verdict,
                 r.verdict().name().toLowerCase(), r.flagged().isEmpty() ? "" : ", flagged " + r.flagged(),
-                twoDecimals(r.maxAnomalyIndex()), twoDecimals(r.median()), r.seconds(),
+                smallest, twoDecimals(r.median()), r.seconds(),
                 r.complete() ? "" : " (INCOMPLETE: continue with --resume)");
         System.out.println("report: " + dir.resolve("report.html"));
     }

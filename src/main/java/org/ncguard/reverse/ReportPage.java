@@ -99,8 +99,11 @@ public final class ReportPage {
             }
             h.append("</ul>\n");
         } else {
-            h.append("<p>No label's reversed trigger is anomalously small (largest anomaly index ")
-                    .append(Html.number(report.maxAnomalyIndex(), 2)).append(").</p>\n");
+            h.append("<p>No label's reversed trigger is anomalously small");
+            report.smallestTrigger().ifPresent(r -> h.append(": the smallest, label ")
+                    .append(Html.escape(labelText(report, r.label()))).append("'s (L1 ").append(Html.number(r.l1(), 2))
+                    .append("), has an anomaly index of ").append(Html.number(r.anomalyIndex(), 2)));
+            h.append(".</p>\n");
         }
         long converged = report.labels().stream().filter(LabelResult::converged).count();
         h.append("<p class=\"stats\">").append(report.labels().size()).append(" of ").append(report.labelCount())

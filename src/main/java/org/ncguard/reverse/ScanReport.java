@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,6 +169,14 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
     /** Whether some label was flagged. */
     public boolean infected() {
         return verdict == Verdict.INFECTED;
+    }
+
+    /**
+     * The converged label with the smallest L1: the one the verdict turns on. (The largest anomaly index may belong
+     * to a label far above the median, which is never flagged.)
+     */
+    public Optional<LabelResult> smallestTrigger() {
+        return labels.stream().filter(LabelResult::converged).min(Comparator.comparingDouble(LabelResult::l1));
     }
 
     /** The result of {@code label}, if it was scanned. */

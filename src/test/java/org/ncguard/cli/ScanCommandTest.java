@@ -35,6 +35,7 @@ class ScanCommandTest {
                 "--samples", "64", "--max-steps", "3", "--labels", "1,3", "--out", out.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("verdict: "), run.out());
+        assertTrue(run.out().contains("smallest trigger: label "), run.out());
         JsonNode scan = new ObjectMapper().readTree(out.resolve("scan.json").toFile());
         assertEquals(2, scan.get("labels").size());
         assertTrue(scan.get("complete").asBoolean());

@@ -59,6 +59,7 @@ class ReportPageTest {
                 .build();
         String html = ReportPage.render(report, Map.of());
         assertTrue(html.contains("<div class=\"big\">CLEAN</div>"));
+        assertTrue(html.contains("the smallest, label 1's (L1 47.00), has an anomaly index of "), html);
         assertFalse(html.contains("INFECTED"));
         assertFalse(html.contains("class=\"bar flagged\""));
     }
