@@ -111,8 +111,13 @@ public final class ReportPage {
                 .append(Html.number(report.median(), 2)).append(", MAD ").append(Html.number(report.mad(), 2))
                 .append("; a label is flagged when its L1 is below the median and its anomaly index above ")
                 .append(Html.escape(trim(report.threshold())))
-                .append(" (in the paper, infected models scored above 3 and clean ones below 2).</p>\n")
-                .append("</section>\n");
+                .append(" (in the paper, infected models scored above 3 and clean ones below 2).</p>\n");
+        if (report.config().get("fastSteps") instanceof Number steps && steps.intValue() > 0) {
+            h.append("<p class=\"stats\" id=\"fast\">Early detection (<code>--fast</code>): every label had a search"
+                    + " of at most ").append(steps.intValue()).append(" steps and the verdict comes from those; the"
+                    + " flagged labels' triggers were then refined with the full search.</p>\n");
+        }
+        h.append("</section>\n");
     }
 
     private static void table(StringBuilder h, ScanReport report) {

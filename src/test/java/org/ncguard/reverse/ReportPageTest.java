@@ -65,6 +65,15 @@ class ReportPageTest {
     }
 
     @Test
+    void earlyDetectionSaysSo() {
+        ScanReport.Builder scan = ScanReport.builder("m.onnx", ScanFixtures.SHA, 3)
+                .results(List.of(LabelResult.converged(0, 50, 1, 30, 1), LabelResult.converged(1, 47, 1, 30, 1)));
+        assertFalse(ReportPage.render(scan.build(), Map.of()).contains("id=\"fast\""));
+        String html = ReportPage.render(scan.config(Map.of("fastSteps", 30)).build(), Map.of());
+        assertTrue(html.contains("a search of at most 30 steps"), html);
+    }
+
+    @Test
     void isSelfContained() {
         String html = ReportPage.render(ScanFixtures.tenLabelReport(), triggers(10));
         assertFalse(html.contains("<script"));
