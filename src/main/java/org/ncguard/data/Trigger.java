@@ -151,8 +151,8 @@ public final class Trigger {
         return new Trigger(to, mask, p, description);
     }
 
-    /** Writes the trigger as an RGBA PNG (alpha = mask, RGB = pattern), the form {@code image:FILE.png} reads. */
-    public void writePng(Path file) throws NcguardException {
+    /** The trigger as an RGBA image at the images' size (alpha = mask, RGB = pattern): what {@code image:} reads. */
+    public BufferedImage toRgba() {
         int h = shape.height();
         int w = shape.width();
         int plane = h * w;
@@ -163,8 +163,13 @@ public final class Trigger {
             int b = shape.channels() == 3 ? toByte(pattern[2 * plane + p]) : r;
             img.setRGB(p % w, p / w, (toByte(mask[p]) << 24) | (r << 16) | (g << 8) | b);
         }
+        return img;
+    }
+
+    /** Writes the trigger as an RGBA PNG (alpha = mask, RGB = pattern), the form {@code image:FILE.png} reads. */
+    public void writePng(Path file) throws NcguardException {
         try {
-            if (!ImageIO.write(img, "png", file.toFile())) {
+            if (!ImageIO.write(toRgba(), "png", file.toFile())) {
                 throw new NcguardException("no PNG writer available to write " + file);
             }
         } catch (IOException e) {

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * triggers/label-07-mask.png     its mask (grey), pattern, and mask*pattern on black ({@link TriggerImages})
  * triggers/label-07-pattern.png
  * triggers/label-07-trigger.png
+ * triggers/label-07-stamp.png    the trigger at the images' size, alpha = mask: {@code --trigger image:} stamps it
  * </pre>
  * Label numbers have at least two digits ({@code label-07}, {@code label-123}).
  *
@@ -63,6 +64,11 @@ public record ScanFiles(Path dir) {
     /** The image of mask times pattern (what the trigger adds to an input) of {@code label}. */
     public Path triggerPng(int label) {
         return triggersDir().resolve(stem(label) + "-trigger.png");
+    }
+
+    /** The trigger at the images' own size, RGBA with the mask as alpha, as {@code --trigger image:} reads it. */
+    public Path stampPng(int label) {
+        return triggersDir().resolve(stem(label) + "-stamp.png");
     }
 
     /** {@code label-07} for label 7: the start of every file name of a label. */

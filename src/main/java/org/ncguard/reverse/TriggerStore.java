@@ -12,9 +12,12 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.ncguard.NcguardException;
+import org.ncguard.data.Trigger;
+import org.ncguard.engine.ImageShape;
+import org.ncguard.engine.Layout;
 
 /**
- * The reversed triggers of a scan on disk: one JSON file per label plus its three PNGs, as {@link ScanFiles}
+ * The reversed triggers of a scan on disk: one JSON file per label plus its four PNGs, as {@link ScanFiles}
  * names them. Each file is written atomically, so a scan stopped half-way leaves whole files only.
  */
 public final class TriggerStore {
@@ -27,7 +30,8 @@ public final class TriggerStore {
     }
 
     /**
-     * Writes the trigger's JSON file and its mask, pattern and trigger PNGs, replacing earlier ones.
+     * Writes the trigger's JSON file, its mask, pattern and trigger PNGs, and the RGBA PNG that {@code --trigger
+     * image:} stamps, replacing earlier ones.
      *
      * @throws NcguardException if a file cannot be written
      */
@@ -37,6 +41,9 @@ public final class TriggerStore {
         writePng(files.maskPng(label), TriggerImages.png(TriggerImages.mask(trigger)));
         writePng(files.patternPng(label), TriggerImages.png(TriggerImages.pattern(trigger)));
         writePng(files.triggerPng(label), TriggerImages.png(TriggerImages.trigger(trigger)));
+        ImageShape shape = new ImageShape(trigger.channels(), trigger.height(), trigger.width(), Layout.NCHW);
+        Trigger stamp = new Trigger(shape, trigger.mask(), trigger.pattern(), "reversed trigger of label " + label);
+        writePng(files.stampPng(label), TriggerImages.png(stamp.toRgba()));
     }
 
     private static void writePng(Path file, byte[] png) throws NcguardException {

@@ -16,6 +16,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.NcguardException;
+import org.ncguard.data.Trigger;
+import org.ncguard.data.TriggerSpec;
+import org.ncguard.engine.ImageShape;
+import org.ncguard.engine.Layout;
 
 class TriggerStoreTest {
 
@@ -31,6 +35,7 @@ class TriggerStoreTest {
         assertEquals(dir.resolve("triggers/label-07-mask.png"), files.maskPng(7));
         assertEquals(dir.resolve("triggers/label-07-pattern.png"), files.patternPng(7));
         assertEquals(dir.resolve("triggers/label-07-trigger.png"), files.triggerPng(7));
+        assertEquals(dir.resolve("triggers/label-07-stamp.png"), files.stampPng(7));
         assertEquals("label-123", ScanFiles.stem(123));
         assertEquals(7, ScanFiles.labelOfTriggerFile("label-07.json").getAsInt());
         assertTrue(ScanFiles.labelOfTriggerFile("label-7.json").isEmpty());
@@ -38,16 +43,35 @@ class TriggerStoreTest {
     }
 
     @Test
-    void savesJsonAndThreeImagesPerLabel() throws Exception {
+    void savesJsonAndFourImagesPerLabel() throws Exception {
         ScanFiles files = new ScanFiles(dir);
         TriggerStore store = new TriggerStore(files);
         store.save(ScanFixtures.trigger(7));
         try (Stream<Path> list = Files.list(files.triggersDir())) {
-            assertEquals(List.of("label-07-mask.png", "label-07-pattern.png", "label-07-trigger.png", "label-07.json"),
-                    list.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of("label-07-mask.png", "label-07-pattern.png", "label-07-stamp.png",
+                    "label-07-trigger.png", "label-07.json"), list.map(p -> p.getFileName().toString()).sorted().toList());
         }
         for (Path png : List.of(files.maskPng(7), files.patternPng(7), files.triggerPng(7))) {
             assertEquals(128, ImageIO.read(png.toFile()).getWidth(), png.toString());
+        }
+    }
+
+    @Test
+    void stampImageIsTheTriggerThatEvaluateCanStamp() throws Exception {
+        ScanFiles files = new ScanFiles(dir);
+        ReversedTrigger reversed = ScanFixtures.trigger(5);
+        new TriggerStore(files).save(reversed);
+        Trigger read = TriggerSpec.parse("image:" + files.stampPng(5))
+                .build(new ImageShape(3, 32, 32, Layout.NCHW));
+        assertClose(reversed.mask(), read.mask());
+        assertClose(reversed.pattern(), read.pattern());
+    }
+
+    /** PNG stores 8 bits: within half a step of 1/255, plus float rounding. */
+    private static void assertClose(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 0.5 / 255 + 1e-6, "value " + i);
         }
     }
 
