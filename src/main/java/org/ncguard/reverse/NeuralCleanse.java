@@ -67,10 +67,12 @@ public final class NeuralCleanse {
             throw new NcguardException(data.name() + " has " + data.count() + " images, fewer than one batch of "
                     + settings.batchSize() + "; give more clean samples");
         }
+        ScanFiles files = new ScanFiles(out);
+        ScanReport.Builder report = startReport(files, requested, resume);
+        // Built after the folder checks: a refused --out should not wait for the backward graph.
         try (InputGradients gradients = InputGradients.open(model, NativeThreads.count())) {
-            ScanFiles files = new ScanFiles(out);
+            report.config(config(requested, gradients.engine()));
             TriggerStore store = new TriggerStore(files);
-            ScanReport.Builder report = startReport(files, requested, resume, gradients.engine());
             double priorSeconds = report.build().seconds();
             long scanStart = System.nanoTime();
 
@@ -153,14 +155,9 @@ public final class NeuralCleanse {
     }
 
     /** A builder holding what the folder already has (resume), or a fresh one; refuses to overwrite a scan. */
-    private ScanReport.Builder startReport(ScanFiles files, List<Integer> requested, boolean resume, String gradients)
+    private ScanReport.Builder startReport(ScanFiles files, List<Integer> requested, boolean resume)
             throws NcguardException {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("settings", settings);
-        config.put("gradients", gradients);
-        config.put("fastSteps", fastSteps);
-        config.put("labels", requested);
-        config.put("preprocessing", preprocessor.toString());
+        Map<String, Object> config = config(requested, null);
         ScanReport.Builder fresh = ScanReport.builder(model.source(), model.sha256(), model.labels())
                 .requestedLabels(requested).config(config).seed(seed);
         if (Files.exists(files.scanJson())) {
@@ -178,6 +175,19 @@ public final class NeuralCleanse {
             return previous.toBuilder().requestedLabels(requested).config(config).seed(seed);
         }
         return fresh;
+    }
+
+    /** The scan's settings as scan.json records them; the gradient engine once it is known. */
+    private Map<String, Object> config(List<Integer> requested, String gradients) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("settings", settings);
+        if (gradients != null) {
+            config.put("gradients", gradients);
+        }
+        config.put("fastSteps", fastSteps);
+        config.put("labels", requested);
+        config.put("preprocessing", preprocessor.toString());
+        return config;
     }
 
     /**

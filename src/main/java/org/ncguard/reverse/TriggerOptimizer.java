@@ -106,9 +106,11 @@ final class TriggerOptimizer {
                 s.correct = 0;
                 s.l1Sum = 0;
             }
+            // The labels in progress change only between steps.
+            List<TriggerParameters> triggers = active.stream().map(s -> s.trigger).toList();
+            int[] targets = active.stream().mapToInt(s -> s.label).toArray();
             for (int b = 0; b < batches; b++) {
-                stamped.fill(images, indices, b * batch, active.stream().map(s -> s.trigger).toList(),
-                        active.stream().mapToInt(s -> s.label).toArray());
+                stamped.fill(images, indices, b * batch, triggers, targets);
                 stamped.run(gradients);
                 for (int a = 0; a < active.size(); a++) {
                     Search s = active.get(a);
