@@ -121,17 +121,21 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     private static void print(ScanReport r, Path dir) {
-        System.out.printf("%-8s %10s %10s %8s %6s%n", "label", "L1", "anomaly", "success", "steps");
+        System.out.printf("%-8s %10s %10s %8s %6s %8s%n", "label", "L1", "anomaly", "success", "steps", "natural");
         for (LabelResult l : r.labels()) {
-            String mark = r.flagged().contains(l.label()) ? "  FLAGGED" : l.converged() ? "" : "  not converged";
-            System.out.printf("%-8d %10s %10s %8.3f %6d%s%n", l.label(), twoDecimals(l.l1()),
-                    twoDecimals(l.anomalyIndex()), l.attackSuccess(), l.steps(), mark);
+            String mark = r.flagged().contains(l.label()) ? "  FLAGGED"
+                    : l.naturalFeature() ? "  outlier, natural feature" : l.converged() ? "" : "  not converged";
+            String natural = l.naturalShare() == null ? "" : String.format("%.0f%%", 100 * l.naturalShare());
+            System.out.printf("%-8d %10s %10s %8.3f %6d %8s%s%n", l.label(), twoDecimals(l.l1()),
+                    twoDecimals(l.anomalyIndex()), l.attackSuccess(), l.steps(), natural, mark);
         }
         String verdict = r.complete() ? "verdict" : "verdict so far, on the " + r.labels().size() + " label(s) scanned";
         String smallest = r.smallestTrigger().map(l -> "smallest trigger: label " + l.label() + ", L1 "
                 + twoDecimals(l.l1()) + ", anomaly index " + twoDecimals(l.anomalyIndex()) + "; ").orElse("");
-        System.out.printf("%s: %s%s (%smedian L1 %s) in %.0fs%s%n", verdict,
+        List<Integer> natural = r.outliers().stream().filter(l -> !r.flagged().contains(l)).toList();
+        System.out.printf("%s: %s%s%s (%smedian L1 %s) in %.0fs%s%n", verdict,
                 r.verdict().name().toLowerCase(), r.flagged().isEmpty() ? "" : ", flagged " + r.flagged(),
+                natural.isEmpty() ? "" : ", natural-feature outliers " + natural + " not flagged",
                 smallest, twoDecimals(r.median()), r.seconds(),
                 r.complete() ? "" : " (INCOMPLETE: continue with --resume)");
         System.out.println("report: " + dir.resolve("report.html"));

@@ -13,6 +13,9 @@ final class L1Chart {
     static final String NORMAL = "#4c78a8";
     /** Fill of flagged bars; used nowhere else on the page except the chart's legend. */
     static final String FLAGGED = "#d62728";
+
+    /** Fill of outliers whose trigger is a natural feature of the label, so not flagged. */
+    static final String NATURAL = "#f2a541";
     /** Stroke of the median line. */
     static final String MEDIAN = "#222222";
     /** Stroke of the flag-below line. */
@@ -77,19 +80,23 @@ final class L1Chart {
             String name = labelName(report, r.label());
             if (r.converged()) {
                 boolean flagged = report.flagged().contains(r.label());
+                boolean natural = !flagged && report.outliers().contains(r.label());
                 double h = Math.max(1, r.l1() / yMax * plotH);
                 if (flagged && barW < MIN_FLAGGED_WIDTH) {
                     x -= (MIN_FLAGGED_WIDTH - barW) / 2;
                 }
                 StringBuilder b = flagged ? top : s;
-                b.append("<rect class=\"bar").append(flagged ? " flagged" : "").append("\" data-label=\"")
+                b.append("<rect class=\"bar").append(flagged ? " flagged" : natural ? " natural" : "")
+                        .append("\" data-label=\"")
                         .append(r.label()).append("\" x=\"").append(Html.coord(x)).append("\" y=\"")
                         .append(Html.coord(baseY - h)).append("\" width=\"")
                         .append(Html.coord(flagged ? Math.max(barW, MIN_FLAGGED_WIDTH) : barW))
                         .append("\" height=\"").append(Html.coord(h)).append("\" fill=\"")
-                        .append(flagged ? FLAGGED : NORMAL).append("\" shape-rendering=\"crispEdges\"><title>")
+                        .append(flagged ? FLAGGED : natural ? NATURAL : NORMAL)
+                        .append("\" shape-rendering=\"crispEdges\"><title>")
                         .append(Html.escape(String.format(Locale.ROOT, "label %s: L1 %.2f, anomaly index %s%s",
-                                name, r.l1(), Html.number(r.anomalyIndex(), 2), flagged ? " (flagged)" : "")))
+                                name, r.l1(), Html.number(r.anomalyIndex(), 2),
+                                flagged ? " (flagged)" : natural ? " (outlier, natural feature)" : "")))
                         .append("</title></rect>\n");
                 if (flagged) {
                     marker(top, LEFT + (r.label() + 0.5) * slot, baseY - h, r.label());
@@ -143,7 +150,7 @@ final class L1Chart {
                 textY = flagY + 12;
             }
             s.append("<text class=\"line-label\" x=\"").append(Html.coord(LEFT + plotW + 6)).append("\" y=\"")
-                    .append(Html.coord(textY)).append("\" fill=\"#b35900\">flag below ")
+                    .append(Html.coord(textY)).append("\" fill=\"#b35900\">outlier below ")
                     .append(Html.number(flagBelow, 2)).append("</text>\n");
         }
         s.append(top).append("</svg>");
@@ -175,12 +182,13 @@ final class L1Chart {
         double y = 14;
         x = swatch(s, x, y, "<rect width=\"12\" height=\"12\" fill=\"" + NORMAL + "\"/>", "label");
         x = swatch(s, x, y, "<rect width=\"12\" height=\"12\" fill=\"" + FLAGGED + "\"/>", "flagged");
+        x = swatch(s, x, y, "<rect width=\"12\" height=\"12\" fill=\"" + NATURAL + "\"/>", "natural feature");
         x = swatch(s, x, y, "<rect width=\"12\" height=\"12\" fill=\"url(#hatch)\" stroke=\"#9e9e9e\"/>",
                 "did not converge");
         x = swatch(s, x, y, "<line x1=\"0\" x2=\"18\" y1=\"6\" y2=\"6\" stroke=\"" + MEDIAN
                 + "\" stroke-width=\"2\"/>", "median");
         swatch(s, x, y, "<line x1=\"0\" x2=\"18\" y1=\"6\" y2=\"6\" stroke=\"" + THRESHOLD
-                + "\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>", "flag below (anomaly index > threshold)");
+                + "\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>", "outlier below (index > threshold)");
     }
 
     private static double swatch(StringBuilder s, double x, double y, String shape, String text) {

@@ -14,9 +14,11 @@ package org.ncguard.reverse;
  *                      for labels that did not converge
  * @param converged     whether the optimisation ever reached the attack-success target; exactly then {@code l1}
  *                      is present
+ * @param naturalShare  for an outlier, what {@link NaturalFeatureCheck} measured: the share of stamped clean images
+ *                      that the model places among the label's own clean images; null when not checked
  */
 public record LabelResult(int label, Double l1, double attackSuccess, int steps, double seconds, Double anomalyIndex,
-                          boolean converged) {
+                          boolean converged, Double naturalShare) {
 
     public LabelResult {
         if (label < 0) {
@@ -52,20 +54,34 @@ public record LabelResult(int label, Double l1, double attackSuccess, int steps,
             throw new IllegalArgumentException("anomaly index of label " + label + " must be finite and >= 0, found "
                     + anomalyIndex);
         }
+        if (naturalShare != null && !(naturalShare >= 0 && naturalShare <= 1)) {
+            throw new IllegalArgumentException("natural share of label " + label + " must be in [0, 1], found "
+                    + naturalShare);
+        }
     }
 
     /** A label whose best trigger reached the attack-success target with a mask of norm {@code l1}. */
     public static LabelResult converged(int label, double l1, double attackSuccess, int steps, double seconds) {
-        return new LabelResult(label, l1, attackSuccess, steps, seconds, null, true);
+        return new LabelResult(label, l1, attackSuccess, steps, seconds, null, true, null);
     }
 
     /** A label whose optimisation never reached the attack-success target. */
     public static LabelResult notConverged(int label, double attackSuccess, int steps, double seconds) {
-        return new LabelResult(label, null, attackSuccess, steps, seconds, null, false);
+        return new LabelResult(label, null, attackSuccess, steps, seconds, null, false, null);
     }
 
     /** This result with its anomaly index set (or cleared, with null). */
     public LabelResult withAnomalyIndex(Double index) {
-        return new LabelResult(label, l1, attackSuccess, steps, seconds, index, converged);
+        return new LabelResult(label, l1, attackSuccess, steps, seconds, index, converged, naturalShare);
+    }
+
+    /** This result with the natural-feature check's share set. */
+    public LabelResult withNaturalShare(double share) {
+        return new LabelResult(label, l1, attackSuccess, steps, seconds, anomalyIndex, converged, share);
+    }
+
+    /** Whether the natural-feature check found this label's trigger to be a feature of the label itself. */
+    public boolean naturalFeature() {
+        return naturalShare != null && naturalShare >= NaturalFeatureCheck.NATURAL_SHARE;
     }
 }

@@ -10,12 +10,15 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.ncguard.NcguardException;
+import org.ncguard.data.Batch;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.Layout;
 import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.OrtScorer;
+import org.ncguard.engine.ScorerOptions;
 import org.ncguard.engine.backprop.InputGradients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +83,8 @@ public final class NeuralCleanse {
             if (n < settings.samples()) {
                 log.warn("{} has {} images; using all of them instead of {}", data.name(), n, settings.samples());
             }
-            float[] images = sampleImages(data, n);
+            Batch clean = sampleImages(data, n);
+            float[] images = clean.pixels();
             List<Integer> todo = new ArrayList<>(requested);
             todo.removeAll(report.build().labels().stream().map(LabelResult::label).toList());
             log.info("Neural Cleanse on {}: {} label(s) to scan, {} clean samples, batches of {}, up to {} steps",
@@ -91,20 +95,53 @@ public final class NeuralCleanse {
             runGroups(todo, new TriggerOptimizer(model, first, gains(), offsets(), gradients), images, n, files, store,
                     report, true, cancelled);
             if (fastSteps > 0 && !cancelled.getAsBoolean()) {
-                // Early detection: the verdict comes from the short searches (comparable across labels); the flagged
-                // labels' triggers are then refined with the full search for the report and the guard profile.
-                List<Integer> flagged = report.build().flagged();
-                if (!flagged.isEmpty()) {
-                    log.info("fast mode: refining the trigger of flagged label(s) {} with the full search", flagged);
-                    runGroups(flagged, new TriggerOptimizer(model, settings, gains(), offsets(), gradients), images, n,
+                // Early detection: the outliers come from the short searches (comparable across labels); their
+                // triggers are then refined with the full search for the check, the report and the guard profile.
+                // A checked outlier was refined before the check, by an earlier run of this scan.
+                List<Integer> outliers = uncheckedOutliers(report.build());
+                if (!outliers.isEmpty()) {
+                    log.info("fast mode: refining the trigger of outlier label(s) {} with the full search", outliers);
+                    runGroups(outliers, new TriggerOptimizer(model, settings, gains(), offsets(), gradients), images, n,
                             files, store, report, false, cancelled);
                 }
+            }
+            if (!cancelled.getAsBoolean()) {
+                checkOutliers(report, store, clean);
             }
             ScanReport done = report.seconds(priorSeconds + (System.nanoTime() - scanStart) / 1e9).build();
             done.write(files.scanJson());
             ReportPage.write(files, done);
             return done;
         }
+    }
+
+    /**
+     * Runs the {@link NaturalFeatureCheck} on the outliers not checked yet: only a trigger that is not a natural
+     * feature of its label flags it.
+     */
+    private void checkOutliers(ScanReport.Builder report, TriggerStore store, Batch clean) throws NcguardException {
+        List<Integer> unchecked = uncheckedOutliers(report.build());
+        if (unchecked.isEmpty()) {
+            return;
+        }
+        try (OrtScorer scorer = new OrtScorer(model, new ScorerOptions(NativeThreads.count()))) {
+            NaturalFeatureCheck check = new NaturalFeatureCheck(scorer, preprocessor, clean.shape(), clean.pixels(),
+                    clean.labels());
+            for (int label : unchecked) {
+                ReversedTrigger trigger = store.load(label).orElseThrow(() -> new NcguardException("the trigger "
+                        + "file of label " + label + " is missing from the scan folder; start the scan over"));
+                double share = check.naturalShare(trigger);
+                log.info("label {}: {} of the stamped images that reach it lie among its own clean images in the "
+                        + "penultimate layer: {}", label, String.format("%.0f%%", 100 * share),
+                        share >= NaturalFeatureCheck.NATURAL_SHARE ? "a natural feature of the label, not flagged"
+                                : "not a natural feature, flagged");
+                report.naturalShare(label, share);
+            }
+        }
+    }
+
+    private static List<Integer> uncheckedOutliers(ScanReport report) {
+        return report.outliers().stream().filter(l -> report.result(l).orElseThrow().naturalShare() == null).toList();
     }
 
     private void runGroups(List<Integer> todo, TriggerOptimizer optimizer, float[] images, int n, ScanFiles files,
@@ -227,7 +264,8 @@ public final class NeuralCleanse {
         return flat;
     }
 
-    private float[] sampleImages(ImageSource data, int n) throws NcguardException {
+    /** The clean samples, converted to the model's channels ({@link #toModelChannels}), with their labels. */
+    private Batch sampleImages(ImageSource data, int n) throws NcguardException {
         // A seeded random subset, as the original draws its samples at random from the clean set.
         int[] order = new int[data.count()];
         for (int i = 0; i < order.length; i++) {
@@ -240,9 +278,8 @@ public final class NeuralCleanse {
             order[i] = order[j];
             order[j] = t;
         }
-        int[] picked = java.util.Arrays.copyOf(order, n);
-        float[] canonical = data.batch(picked).pixels();
-        return toModelChannels(canonical, n, data.shape());
+        Batch picked = data.batch(java.util.Arrays.copyOf(order, n));
+        return new Batch(toModelChannels(picked.pixels(), n, data.shape()), picked.labels(), canonicalShape());
     }
 
     /**
@@ -250,9 +287,13 @@ public final class NeuralCleanse {
      * trigger is searched there, and the model's own scaling is applied to every stamped image ({@link StampedBatch}).
      */
     private float[] toModelChannels(float[] pixels, int n, ImageShape data) throws NcguardException {
+        return new Preprocessor(canonicalShape()).apply(pixels, n, data);
+    }
+
+    /** Canonical CHW in the model's channels: the images the trigger is searched on. */
+    private ImageShape canonicalShape() {
         ImageShape shape = model.input().shape();
-        ImageShape canonical = new ImageShape(shape.channels(), shape.height(), shape.width(), Layout.NCHW);
-        return new Preprocessor(canonical).apply(pixels, n, data);
+        return new ImageShape(shape.channels(), shape.height(), shape.width(), Layout.NCHW);
     }
 
     private float[] gains() {

@@ -98,26 +98,56 @@ public final class ReportPage {
                         .append(" against a median of ").append(Html.number(report.median(), 2)).append("</li>\n");
             }
             h.append("</ul>\n");
-        } else {
+        } else if (report.outliers().isEmpty()) {
             h.append("<p>No label's reversed trigger is anomalously small");
             report.smallestTrigger().ifPresent(r -> h.append(": the smallest, label ")
                     .append(Html.escape(labelText(report, r.label()))).append("'s (L1 ").append(Html.number(r.l1(), 2))
                     .append("), has an anomaly index of ").append(Html.number(r.anomalyIndex(), 2)));
             h.append(".</p>\n");
+        } else {
+            h.append("<p>No planted trigger found: every anomalously small trigger is a natural feature of its"
+                    + " label (below).</p>\n");
         }
+        naturalFeatures(h, report);
         long converged = report.labels().stream().filter(LabelResult::converged).count();
         h.append("<p class=\"stats\">").append(report.labels().size()).append(" of ").append(report.labelCount())
                 .append(" labels scanned, ").append(converged).append(" converged. Median L1 ")
                 .append(Html.number(report.median(), 2)).append(", MAD ").append(Html.number(report.mad(), 2))
-                .append("; a label is flagged when its L1 is below the median and its anomaly index above ")
+                .append("; a label is an outlier when its L1 is below the median and its anomaly index above ")
                 .append(Html.escape(trim(report.threshold())))
-                .append(" (in the paper, infected models scored above 3 and clean ones below 2).</p>\n");
+                .append(" (in the paper, infected models scored above 3 and clean ones below 2), and flagged unless"
+                        + " its trigger is a natural feature of the label.</p>\n");
         if (report.config().get("fastSteps") instanceof Number steps && steps.intValue() > 0) {
             h.append("<p class=\"stats\" id=\"fast\">Early detection (<code>--fast</code>): every label had a search"
                     + " of at most ").append(steps.intValue()).append(" steps and the verdict comes from those; the"
-                    + " flagged labels' triggers were then refined with the full search.</p>\n");
+                    + " outliers' triggers were then refined with the full search.</p>\n");
         }
         h.append("</section>\n");
+    }
+
+    /** The outliers that the natural-feature check cleared, and why. */
+    private static void naturalFeatures(StringBuilder h, ScanReport report) {
+        List<LabelResult> natural = report.outliers().stream().map(l -> report.result(l).orElseThrow())
+                .filter(LabelResult::naturalFeature).toList();
+        if (natural.isEmpty()) {
+            return;
+        }
+        h.append("<div id=\"natural\"><p>Not flagged, although anomalously small:</p>\n<ul>\n");
+        for (LabelResult r : natural) {
+            h.append("<li>label ").append(Html.escape(labelText(report, r.label()))).append(": anomaly index ")
+                    .append(Html.number(r.anomalyIndex(), 2)).append(", mask L1 ").append(Html.number(r.l1(), 2))
+                    .append("; ").append(percent(r.naturalShare()))
+                    .append(" of the stamped images lie among the label's own clean images in the model's"
+                            + " penultimate layer, so the trigger draws a natural feature of the label</li>\n");
+        }
+        h.append("</ul>\n<p class=\"hint\">A planted trigger drives a path of its own: stamped images land away"
+                + " from the label's clean images. At ")
+                .append(percent(NaturalFeatureCheck.NATURAL_SHARE)).append(" or more, the trigger is what the label"
+                        + " looks like. Look at these triggers below.</p></div>\n");
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f%%", 100 * share);
     }
 
     private static void table(StringBuilder h, ScanReport report) {
@@ -127,11 +157,12 @@ public final class ReportPage {
             h.append("<th>Class</th>");
         }
         h.append("<th>Mask L1</th><th>Anomaly index</th><th>Attack success</th><th>Steps</th><th>Seconds</th>"
-                + "<th>Converged</th></tr></thead>\n<tbody>\n");
+                + "<th>Converged</th><th>Natural share</th></tr></thead>\n<tbody>\n");
         for (LabelResult r : report.labels()) {
             boolean flagged = report.flagged().contains(r.label());
             h.append("<tr").append(flagged ? " class=\"flagged\"" : r.converged() ? "" : " class=\"not-converged\"")
-                    .append("><td>").append(r.label()).append(flagged ? " <span class=\"tag\">flagged</span>" : "")
+                    .append("><td>").append(r.label()).append(flagged ? " <span class=\"tag\">flagged</span>"
+                            : r.naturalFeature() ? " <span class=\"tag natural\">natural</span>" : "")
                     .append("</td>");
             if (names) {
                 h.append("<td>").append(Html.escape(report.className(r.label()))).append("</td>");
@@ -140,7 +171,8 @@ public final class ReportPage {
                     .append(Html.number(r.anomalyIndex(), 2)).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f%%", 100 * r.attackSuccess())).append("</td><td>")
                     .append(r.steps()).append("</td><td>").append(Html.number(r.seconds(), 1)).append("</td><td>")
-                    .append(r.converged() ? "yes" : "<strong>no</strong>").append("</td></tr>\n");
+                    .append(r.converged() ? "yes" : "<strong>no</strong>").append("</td><td>")
+                    .append(r.naturalShare() == null ? "" : percent(r.naturalShare())).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n</section>\n");
     }
@@ -169,6 +201,8 @@ public final class ReportPage {
             h.append("</div>\n<figcaption>label ").append(Html.escape(labelText(report, r.label())));
             if (flagged) {
                 h.append(" <span class=\"tag\">flagged</span>");
+            } else if (r.naturalFeature()) {
+                h.append(" <span class=\"tag natural\">natural feature</span>");
             }
             if (r.converged()) {
                 h.append("<br>L1 ").append(Html.number(r.l1(), 2)).append(", anomaly index ")
@@ -260,6 +294,7 @@ public final class ReportPage {
             table.labels tr.flagged { background: #fdecea; font-weight: 600; }
             table.labels tr.not-converged { color: #777777; }
             .tag { background: #a50f15; color: #ffffff; border-radius: 4px; padding: 0 6px; font-size: 0.8em; }
+            .tag.natural { background: #f2a541; color: #222222; }
             .triggers { display: flex; flex-wrap: wrap; gap: 16px; }
             figure.trigger { margin: 0; padding: 8px; border: 1px solid #dddddd; border-radius: 6px; }
             figure.trigger.flagged { border: 2px solid #a50f15; background: #fdecea; }

@@ -42,10 +42,12 @@ import org.ncguard.NcguardException;
  * @param median          median L1 norm of the converged labels; null if none converged
  * @param mad             {@code 1.4826 * median(|L1 - median|)}; null if none converged
  * @param scale           what anomaly indices divide by: the MAD, or a fallback when it is 0 ({@link AnomalyIndex})
- * @param threshold       a label is flagged when its index exceeds this (and its L1 is below the median)
- * @param flagBelowL1     L1 norm below which a label is flagged ({@code median - threshold * scale}); null if not
+ * @param threshold       a label is an outlier when its index exceeds this (and its L1 is below the median)
+ * @param flagBelowL1     L1 norm below which a label is an outlier ({@code median - threshold * scale}); null if not
  *                        positive
- * @param flagged         flagged labels, ascending
+ * @param outliers        Neural Cleanse's outliers: labels with an anomalously small trigger, ascending
+ * @param flagged         the outliers whose trigger is not a natural feature of the label ({@link NaturalFeatureCheck};
+ *                        an outlier not checked yet counts as flagged), ascending
  * @param verdict         infected iff some label is flagged
  * @param maxAnomalyIndex largest anomaly index; null if none converged
  * @param seconds         wall-clock time of the scan
@@ -58,7 +60,7 @@ import org.ncguard.NcguardException;
  */
 public record ScanReport(int formatVersion, String model, String modelSha256, int labelCount, List<String> classNames,
                          List<LabelResult> labels, Double median, Double mad, Double scale, double threshold,
-                         Double flagBelowL1, List<Integer> flagged, Verdict verdict, Double maxAnomalyIndex,
+                         Double flagBelowL1, List<Integer> outliers, List<Integer> flagged, Verdict verdict, Double maxAnomalyIndex,
                          double seconds, boolean complete, List<String> notes, Map<String, Object> config, long seed,
                          String createdAt, Map<String, String> versions) {
 
@@ -69,7 +71,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
 
     /** Whether the model carries a backdoor, by the outlier test. */
     public enum Verdict {
-        /** Some label's reversed trigger is anomalously small. */
+        /** Some label's reversed trigger is anomalously small and not a natural feature of the label. */
         @JsonProperty("infected") INFECTED,
         /** No label was flagged. */
         @JsonProperty("clean") CLEAN
@@ -103,10 +105,15 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             previous = result.label();
         }
         flagged = List.copyOf(flagged == null ? List.of() : flagged);
-        for (int label : flagged) {
+        outliers = List.copyOf(outliers == null ? flagged : outliers);
+        if (!outliers.containsAll(flagged)) {
+            throw new IllegalArgumentException("flagged labels must be outliers, found flagged " + flagged
+                    + " and outliers " + outliers);
+        }
+        for (int label : outliers) {
             LabelResult result = labels.stream().filter(r -> r.label() == label).findFirst().orElse(null);
             if (result == null || !result.converged()) {
-                throw new IllegalArgumentException("flagged label " + label + " has no converged result");
+                throw new IllegalArgumentException("outlier label " + label + " has no converged result");
             }
         }
         if (verdict == null || (verdict == Verdict.INFECTED) == flagged.isEmpty()) {
@@ -295,6 +302,16 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             return this;
         }
 
+        /** Records what the natural-feature check measured for {@code label}, which must have a result. */
+        public Builder naturalShare(int label, double share) {
+            LabelResult result = results.get(label);
+            if (result == null) {
+                throw new IllegalArgumentException("label " + label + " has no result to check");
+            }
+            results.put(label, result.withNaturalShare(share));
+            return this;
+        }
+
         /** Adds several results, as {@link #result} does. */
         public Builder results(Collection<LabelResult> all) {
             all.forEach(this::result);
@@ -359,11 +376,12 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             for (int i = 0; i < ordered.size(); i++) {
                 labels.add(ordered.get(i).withAnomalyIndex(test.indices().get(i)));
             }
-            List<Integer> flagged = test.flaggedPositions().stream().map(i -> ordered.get(i).label()).toList();
+            List<Integer> outliers = test.flaggedPositions().stream().map(i -> ordered.get(i).label()).toList();
+            List<Integer> flagged = outliers.stream().filter(l -> !results.get(l).naturalFeature()).toList();
             double totalSeconds = seconds != null ? seconds : ordered.stream().mapToDouble(LabelResult::seconds).sum();
             Instant created = (createdAt != null ? createdAt : Instant.now()).truncatedTo(ChronoUnit.MILLIS);
             return new ScanReport(FORMAT_VERSION, model, modelSha256, labelCount, classNames, labels, test.median(),
-                    test.mad(), test.scale(), threshold, test.flagBelowL1(), flagged,
+                    test.mad(), test.scale(), threshold, test.flagBelowL1(), outliers, flagged,
                     flagged.isEmpty() ? Verdict.CLEAN : Verdict.INFECTED, test.maxIndex(), totalSeconds,
                     requested == null ? labels.size() == labelCount : results.keySet().containsAll(requested),
                     test.notes(), config, seed, created.toString(), versions);

@@ -1,27 +1,35 @@
 package org.ncguard.reverse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ncguard.data.Batch;
 import org.ncguard.data.DataSources;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
+import org.ncguard.data.Trigger;
 import org.ncguard.data.TriggerSpec;
 import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.OrtScorer;
+import org.ncguard.engine.ScorerOptions;
 import org.ncguard.lab.Architecture;
 import org.ncguard.lab.Attack;
 import org.ncguard.lab.AttackConfig;
 import org.ncguard.lab.TrainingOptions;
 
 /**
- * End to end on real data: a small BadNets model trained here is flagged with its target, its clean twin is not.
+ * End to end on real data: a small BadNets model trained here is flagged with its target, its clean twin is not, and
+ * the natural-feature check tells the planted trigger from a genuine image.
  * Smaller than the paper's setting (3000 training images, 256 clean samples per step) so that it runs in minutes.
  */
 class DetectionTest {
@@ -78,5 +86,36 @@ class DetectionTest {
     @Test
     void cleanTwinIsNotFlagged() {
         assertEquals(ScanReport.Verdict.CLEAN, clean.verdict(), clean.labels().toString());
+    }
+
+    @Test
+    void targetsTriggerWasCheckedAndIsNotANaturalFeature() {
+        LabelResult target = infected.result(TARGET).orElseThrow();
+        assertNotNull(target.naturalShare(), "every outlier is checked: " + target);
+        assertTrue(target.naturalShare() < NaturalFeatureCheck.NATURAL_SHARE, target.toString());
+    }
+
+    @Test
+    void plantedSquareLiesApartWhileAGenuineImageLiesAmongItsLabel() throws Exception {
+        OnnxModel model = OnnxModel.load(dir.resolve("infected.onnx"));
+        try (ImageSource test = DataSources.open("builtin:fashion-mnist:test?n=1000");
+                OrtScorer scorer = new OrtScorer(model, new ScorerOptions(2))) {
+            Batch samples = test.batch(IntStream.range(0, 500).toArray());
+            NaturalFeatureCheck check = new NaturalFeatureCheck(scorer, new Preprocessor(model.input().shape()),
+                    samples.shape(), samples.pixels(), samples.labels());
+            Trigger square = TriggerSpec.parse("square:4:white:bottom-right").build(samples.shape());
+            double planted = check.naturalShare(new ReversedTrigger(TARGET, 1, 28, 28, square.mask(),
+                    square.pattern()));
+            assertTrue(planted < 0.2, "the planted square sends images to a region of their own: " + planted);
+
+            // A mask over the whole image with a real trouser as the pattern: every stamped image is that trouser.
+            int trouser = IntStream.range(0, samples.count()).filter(i -> samples.labels()[i] == 1).findFirst()
+                    .orElseThrow();
+            float[] full = new float[28 * 28];
+            Arrays.fill(full, 1f);
+            float[] image = Arrays.copyOfRange(samples.pixels(), trouser * 28 * 28, (trouser + 1) * 28 * 28);
+            double genuine = check.naturalShare(new ReversedTrigger(1, 1, 28, 28, full, image));
+            assertTrue(genuine > 0.8, "a genuine trouser lies among the trousers: " + genuine);
+        }
     }
 }

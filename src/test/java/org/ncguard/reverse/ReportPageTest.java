@@ -65,6 +65,21 @@ class ReportPageTest {
     }
 
     @Test
+    void naturalFeatureOutlierIsShownButNotFlagged() {
+        ScanReport report = ScanFixtures.tenLabelReport().toBuilder().naturalShare(4, 0.9).build();
+        String html = ReportPage.render(report, triggers(10));
+        assertTrue(html.contains("<div class=\"big\">CLEAN</div>"), html);
+        assertTrue(html.contains("every anomalously small trigger is a natural feature"), html);
+        String natural = html.substring(html.indexOf("<div id=\"natural\">"));
+        assertTrue(natural.startsWith("<div id=\"natural\"><p>Not flagged, although anomalously small:</p>\n<ul>\n"
+                + "<li>label 4: anomaly index 7.25, mask L1 9.00; 90% of the stamped images"), natural);
+        assertTrue(html.contains("<td>4 <span class=\"tag natural\">natural</span></td>"), html);
+        assertEquals(1, count(svgOf(html), "class=\"bar natural\""));
+        assertFalse(html.contains("class=\"bar flagged\""));
+        assertFalse(html.contains("<tr class=\"flagged\">"));
+    }
+
+    @Test
     void earlyDetectionSaysSo() {
         ScanReport.Builder scan = ScanReport.builder("m.onnx", ScanFixtures.SHA, 3)
                 .results(List.of(LabelResult.converged(0, 50, 1, 30, 1), LabelResult.converged(1, 47, 1, 30, 1)));
@@ -107,7 +122,7 @@ class ReportPageTest {
                 .build();
         report = new ScanReport(report.formatVersion(), evil, report.modelSha256(), report.labelCount(),
                 report.classNames(), report.labels(), report.median(), report.mad(), report.scale(),
-                report.threshold(), report.flagBelowL1(), report.flagged(), report.verdict(),
+                report.threshold(), report.flagBelowL1(), report.outliers(), report.flagged(), report.verdict(),
                 report.maxAnomalyIndex(), report.seconds(), report.complete(), report.notes(), report.config(),
                 report.seed(), report.createdAt(), report.versions());
         String html = ReportPage.render(report, triggers(10));

@@ -50,6 +50,30 @@ class ScanReportTest {
     }
 
     @Test
+    void anOutlierWhoseTriggerIsANaturalFeatureIsNotFlagged() throws Exception {
+        int label = ScanFixtures.FLAGGED_LABEL;
+        ScanReport unchecked = ScanFixtures.tenLabelReport();
+        assertEquals(List.of(label), unchecked.outliers());
+        assertEquals(List.of(label), unchecked.flagged(), "an outlier not checked yet counts as flagged");
+
+        ScanReport planted = unchecked.toBuilder().naturalShare(label, 0.1).build();
+        assertEquals(List.of(label), planted.flagged());
+        assertTrue(planted.infected());
+
+        ScanReport natural = unchecked.toBuilder().naturalShare(label, NaturalFeatureCheck.NATURAL_SHARE).build();
+        assertEquals(List.of(label), natural.outliers());
+        assertEquals(List.of(), natural.flagged());
+        assertEquals(ScanReport.Verdict.CLEAN, natural.verdict());
+        assertTrue(natural.result(label).orElseThrow().naturalFeature());
+
+        natural.write(dir.resolve("scan.json"));
+        ScanReport back = ScanReport.read(dir.resolve("scan.json"));
+        assertEquals(natural, back);
+        assertEquals(0.5, back.result(label).orElseThrow().naturalShare(), 0.0);
+        assertThrows(IllegalArgumentException.class, () -> unchecked.toBuilder().naturalShare(9, 1.5).build());
+    }
+
+    @Test
     void modelWithoutAnOutlierIsClean() {
         ScanReport report = ScanReport.builder("clean.onnx", ScanFixtures.SHA, 4)
                 .results(List.of(LabelResult.converged(0, 50, 1, 10, 1), LabelResult.converged(1, 47, 1, 10, 1),

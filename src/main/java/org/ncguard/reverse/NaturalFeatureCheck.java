@@ -1,0 +1,163 @@
+package org.ncguard.reverse;
+
+import java.util.Arrays;
+import org.ncguard.NcguardException;
+import org.ncguard.data.Preprocessor;
+import org.ncguard.engine.ImageShape;
+import org.ncguard.engine.OrtScorer;
+import org.ncguard.engine.Scores;
+
+/**
+ * Tells a planted trigger from a natural feature of its label, for the labels the outlier test singles out.
+ *
+ * <p>Some labels have an anomalously small trigger by nature: a trouser differs from every other garment by the gap
+ * between its legs, a "speed limit 20" sign from its neighbours by one digit. Their reversed trigger draws that
+ * feature, and the model then treats a stamped image as one more member of the label. A planted trigger instead
+ * drives a path that the poisoning built: stamped images land in a region of the penultimate layer of their own,
+ * away from the label's clean images (the effect Activation Clustering, Chen et al. 2018, detects poisoned
+ * training data with).
+ *
+ * <p>The check stamps the trigger on the clean samples of the other labels and, for each stamped image the model
+ * assigns to the label, finds its {@value #NEIGHBOURS} nearest clean samples in the penultimate layer (Euclidean). The
+ * <em>natural share</em> is the fraction of those stamped images whose neighbours have the label more often than any
+ * other (a k-nearest-neighbour classifier on the penultimate layer, as in Papernot and McDaniel's Deep k-NN); at
+ * {@value #NATURAL_SHARE} or more, the trigger is a natural feature and the label is not flagged.
+ */
+final class NaturalFeatureCheck {
+
+    /** Clean neighbours that vote on where a stamped image lies. */
+    static final int NEIGHBOURS = 10;
+
+    /** Natural share from which a trigger counts as a natural feature of its label. */
+    static final double NATURAL_SHARE = 0.5;
+
+    private static final int BATCH = 256;
+
+    private final OrtScorer scorer;
+    private final Preprocessor preprocessor;
+    private final ImageShape shape;
+    private final float[] images;
+    private final int[] labels;
+    private final int n;
+    private final int labelCount;
+    private final int features;
+    private final float[] cleanFeatures;
+
+    /**
+     * @param scorer       the scanned model
+     * @param preprocessor maps the clean images, as given here, to model input
+     * @param shape        the clean images' shape: canonical CHW in the model's channels
+     * @param images       {@code labels.length} clean images, values in [0,1]
+     * @param labels       their true labels
+     */
+    NaturalFeatureCheck(OrtScorer scorer, Preprocessor preprocessor, ImageShape shape, float[] images, int[] labels)
+            throws NcguardException {
+        this.scorer = scorer;
+        this.preprocessor = preprocessor;
+        this.shape = shape;
+        this.images = images;
+        this.labels = labels;
+        this.n = labels.length;
+        this.labelCount = Arrays.stream(labels).max().orElse(0) + 1;
+        this.cleanFeatures = penultimate(images);
+        this.features = cleanFeatures.length / n;
+    }
+
+    /** The natural share of {@code trigger}; 0 when no stamped image of another label reaches its label. */
+    double naturalShare(ReversedTrigger trigger) throws NcguardException {
+        int target = trigger.label();
+        int size = shape.size();
+        int area = shape.height() * shape.width();
+        float[] mask = trigger.mask();
+        float[] pattern = trigger.pattern();
+        int[] others = new int[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (labels[i] != target) {
+                others[count++] = i;
+            }
+        }
+        if (count == 0) {
+            return 0;
+        }
+        float[] stamped = new float[count * size];
+        for (int j = 0; j < count; j++) {
+            int from = others[j] * size;
+            for (int k = 0; k < size; k++) {
+                float m = mask[k % area];
+                stamped[j * size + k] = (1 - m) * images[from + k] + m * pattern[k];
+            }
+        }
+        boolean[] hits = new boolean[count];
+        float[] stampedFeatures = penultimate(stamped, hits, target);
+        int reached = 0;
+        int natural = 0;
+        for (int j = 0; j < count; j++) {
+            if (!hits[j]) {
+                continue;
+            }
+            reached++;
+            if (neighboursVoteFor(stampedFeatures, j, target)) {
+                natural++;
+            }
+        }
+        return reached == 0 ? 0 : natural / (double) reached;
+    }
+
+    /** Whether the nearest clean neighbours of stamped image {@code j} have label {@code target} more than any other. */
+    private boolean neighboursVoteFor(float[] stampedFeatures, int j, int target) {
+        double[] distance = new double[n];
+        Integer[] nearest = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            double d = 0;
+            for (int f = 0; f < features; f++) {
+                double x = stampedFeatures[j * features + f] - cleanFeatures[i * features + f];
+                d += x * x;
+            }
+            distance[i] = d;
+            nearest[i] = i;
+        }
+        Arrays.sort(nearest, (a, b) -> Double.compare(distance[a], distance[b]));
+        int[] votes = new int[labelCount];
+        for (int v = 0; v < Math.min(NEIGHBOURS, n); v++) {
+            votes[labels[nearest[v]]]++;
+        }
+        for (int label = 0; label < labelCount; label++) {
+            if (label != target && votes[label] >= votes[target]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private float[] penultimate(float[] canonical) throws NcguardException {
+        return penultimate(canonical, null, -1);
+    }
+
+    /**
+     * Penultimate activations of the canonical images, one row each; with {@code hits}, also marks the images the
+     * model assigns to {@code target}.
+     */
+    private float[] penultimate(float[] canonical, boolean[] hits, int target) throws NcguardException {
+        int size = shape.size();
+        int count = canonical.length / size;
+        float[] out = null;
+        for (int from = 0; from < count; from += BATCH) {
+            int k = Math.min(BATCH, count - from);
+            float[] input = preprocessor.apply(Arrays.copyOfRange(canonical, from * size, (from + k) * size), k, shape);
+            var scores = scorer.score(input, k);
+            for (int i = 0; i < k; i++) {
+                Scores s = scores.get(i);
+                if (out == null) {
+                    out = new float[count * s.penultimate().length];
+                }
+                int width = s.penultimate().length;
+                System.arraycopy(s.penultimate(), 0, out, (from + i) * width, width);
+                if (hits != null) {
+                    hits[from + i] = s.predicted() == target;
+                }
+            }
+        }
+        return out;
+    }
+}
