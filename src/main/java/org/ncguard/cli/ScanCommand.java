@@ -60,7 +60,7 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--fast", arity = "0..1", fallbackValue = "30", paramLabel = "STEPS",
             description = "Early detection: every label gets a short search (default 30 steps), the verdict comes from "
-                    + "those, and only flagged labels get the full search.")
+                    + "those, and only the outliers get the full search.")
     Integer fast;
 
     @Mixin

@@ -40,7 +40,7 @@ public final class NeuralCleanse {
 
     /**
      * @param fastSteps 0 for the full search on every label; otherwise the paper's early detection: a search of at
-     *     most this many steps for every label, then the full search only for the flagged ones
+     *     most this many steps for every label, then the full search only for the outliers
      */
     public NeuralCleanse(OnnxModel model, Preprocessor preprocessor, ReverseSettings settings, long seed, int fastSteps) {
         this.model = model;

@@ -20,9 +20,10 @@ import org.ncguard.NcguardException;
  * the SVG chart, the trigger images as base64 data URIs); the page loads nothing and runs no script, so it can be
  * mailed or archived as it is.
  *
- * <p>From top to bottom: the model and its SHA-256; the verdict in large type with the flagged labels; a note if
- * the scan is incomplete; the chart of L1 norms ({@link L1Chart}); the table of label results; the reversed
- * triggers (mask, pattern, mask times pattern), flagged labels first; the provenance.
+ * <p>From top to bottom: the model and its SHA-256; the verdict in large type with the flagged labels and the
+ * outliers that are natural features; a note if the scan is incomplete; the chart of L1 norms ({@link L1Chart}); the
+ * table of label results; the reversed triggers (mask, pattern, mask times pattern), flagged labels first; the
+ * provenance.
  */
 public final class ReportPage {
 

@@ -60,9 +60,9 @@ import org.ncguard.NcguardException;
  */
 public record ScanReport(int formatVersion, String model, String modelSha256, int labelCount, List<String> classNames,
                          List<LabelResult> labels, Double median, Double mad, Double scale, double threshold,
-                         Double flagBelowL1, List<Integer> outliers, List<Integer> flagged, Verdict verdict, Double maxAnomalyIndex,
-                         double seconds, boolean complete, List<String> notes, Map<String, Object> config, long seed,
-                         String createdAt, Map<String, String> versions) {
+                         Double flagBelowL1, List<Integer> outliers, List<Integer> flagged, Verdict verdict,
+                         Double maxAnomalyIndex, double seconds, boolean complete, List<String> notes,
+                         Map<String, Object> config, long seed, String createdAt, Map<String, String> versions) {
 
     /** The layout version this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
