@@ -104,7 +104,7 @@ final class NaturalFeatureCheck {
         return reached == 0 ? 0 : natural / (double) reached;
     }
 
-    /** Whether the nearest clean neighbours of stamped image {@code j} have label {@code target} more than any other. */
+    /** Whether the clean nearest neighbours of stamped image {@code j} have {@code target} more than any other. */
     private boolean neighboursVoteFor(float[] stampedFeatures, int j, int target) {
         double[] distance = new double[n];
         Integer[] nearest = new Integer[n];
@@ -118,11 +118,12 @@ final class NaturalFeatureCheck {
             nearest[i] = i;
         }
         Arrays.sort(nearest, (a, b) -> Double.compare(distance[a], distance[b]));
-        int[] votes = new int[labelCount];
+        // A label without clean samples gets no votes: its trigger cannot be shown natural, so it stays flagged.
+        int[] votes = new int[Math.max(labelCount, target + 1)];
         for (int v = 0; v < Math.min(NEIGHBOURS, n); v++) {
             votes[labels[nearest[v]]]++;
         }
-        for (int label = 0; label < labelCount; label++) {
+        for (int label = 0; label < votes.length; label++) {
             if (label != target && votes[label] >= votes[target]) {
                 return false;
             }
