@@ -58,7 +58,7 @@ final class NaturalFeatureCheck {
         this.images = images;
         this.labels = labels;
         this.n = labels.length;
-        this.labelCount = Arrays.stream(labels).max().orElse(0) + 1;
+        this.labelCount = Math.max(scorer.model().labels(), Arrays.stream(labels).max().orElse(0) + 1);
         this.cleanFeatures = penultimate(images);
         this.features = cleanFeatures.length / n;
     }
@@ -119,11 +119,11 @@ final class NaturalFeatureCheck {
         }
         Arrays.sort(nearest, (a, b) -> Double.compare(distance[a], distance[b]));
         // A label without clean samples gets no votes: its trigger cannot be shown natural, so it stays flagged.
-        int[] votes = new int[Math.max(labelCount, target + 1)];
+        int[] votes = new int[labelCount];
         for (int v = 0; v < Math.min(NEIGHBOURS, n); v++) {
             votes[labels[nearest[v]]]++;
         }
-        for (int label = 0; label < votes.length; label++) {
+        for (int label = 0; label < labelCount; label++) {
             if (label != target && votes[label] >= votes[target]) {
                 return false;
             }
