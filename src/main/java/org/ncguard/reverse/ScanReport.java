@@ -115,6 +115,10 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             if (result == null || !result.converged()) {
                 throw new IllegalArgumentException("outlier label " + label + " has no converged result");
             }
+            if (flagged.contains(label) == result.naturalFeature()) {
+                throw new IllegalArgumentException("outlier label " + label + " must be flagged exactly when its"
+                        + " trigger is not a natural feature; found flagged " + flagged + " and " + result);
+            }
         }
         if (verdict == null || (verdict == Verdict.INFECTED) == flagged.isEmpty()) {
             throw new IllegalArgumentException("verdict must be infected iff some label is flagged; found verdict "

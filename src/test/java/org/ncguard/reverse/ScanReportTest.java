@@ -71,6 +71,13 @@ class ScanReportTest {
         assertEquals(natural, back);
         assertEquals(0.5, back.result(label).orElseThrow().naturalShare(), 0.0);
         assertThrows(IllegalArgumentException.class, () -> unchecked.toBuilder().naturalShare(9, 1.5).build());
+        // A natural-feature outlier listed as flagged is a contradiction (a damaged or hand-edited scan.json).
+        assertThrows(IllegalArgumentException.class, () -> new ScanReport(natural.formatVersion(), natural.model(),
+                natural.modelSha256(), natural.labelCount(), natural.classNames(), natural.labels(), natural.median(),
+                natural.mad(), natural.scale(), natural.threshold(), natural.flagBelowL1(), natural.outliers(),
+                List.of(label), ScanReport.Verdict.INFECTED, natural.maxAnomalyIndex(), natural.seconds(),
+                natural.complete(), natural.notes(), natural.config(), natural.seed(), natural.createdAt(),
+                natural.versions()));
     }
 
     @Test
