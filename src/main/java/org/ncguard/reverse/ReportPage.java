@@ -96,7 +96,12 @@ public final class ReportPage {
                 LabelResult r = report.result(label).orElseThrow();
                 h.append("<li>label ").append(Html.escape(labelText(report, label))).append(": anomaly index ")
                         .append(Html.number(r.anomalyIndex(), 2)).append(", mask L1 ").append(Html.number(r.l1(), 2))
-                        .append(" against a median of ").append(Html.number(report.median(), 2)).append("</li>\n");
+                        .append(" against a median of ").append(Html.number(report.median(), 2));
+                if (r.naturalShare() != null) {
+                    h.append("; only ").append(percent(r.naturalShare())).append(" of the stamped images lie among"
+                            + " the label's own clean images, so the trigger is not a natural feature");
+                }
+                h.append("</li>\n");
             }
             h.append("</ul>\n");
         } else if (report.outliers().isEmpty()) {

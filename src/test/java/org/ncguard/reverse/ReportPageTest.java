@@ -77,6 +77,13 @@ class ReportPageTest {
         assertEquals(1, count(svgOf(html), "class=\"bar natural\""));
         assertFalse(html.contains("class=\"bar flagged\""));
         assertFalse(html.contains("<tr class=\"flagged\">"));
+
+        String planted = ReportPage.render(ScanFixtures.tenLabelReport().toBuilder().naturalShare(4, 0.07).build(),
+                triggers(10));
+        assertTrue(planted.contains("<div class=\"big\">INFECTED</div>"), planted);
+        assertTrue(planted.contains("; only 7% of the stamped images lie among the label's own clean images, so the"
+                + " trigger is not a natural feature</li>"), planted);
+        assertFalse(planted.contains("id=\"natural\""));
     }
 
     @Test
