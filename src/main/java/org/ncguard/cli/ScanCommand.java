@@ -124,7 +124,7 @@ final class ScanCommand implements Callable<Integer> {
         System.out.printf("%-8s %10s %10s %8s %6s %8s%n", "label", "L1", "anomaly", "success", "steps", "natural");
         for (LabelResult l : r.labels()) {
             String mark = r.flagged().contains(l.label()) ? "  FLAGGED"
-                    : l.naturalFeature() ? "  outlier, natural feature" : l.converged() ? "" : "  not converged";
+                    : r.naturalFeature(l.label()) ? "  outlier, natural feature" : l.converged() ? "" : "  not converged";
             String natural = l.naturalShare() == null ? "" : String.format("%.0f%%", 100 * l.naturalShare());
             System.out.printf("%-8d %10s %10s %8.3f %6d %8s%s%n", l.label(), twoDecimals(l.l1()),
                     twoDecimals(l.anomalyIndex()), l.attackSuccess(), l.steps(), natural, mark);

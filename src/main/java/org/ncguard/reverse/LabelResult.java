@@ -79,9 +79,4 @@ public record LabelResult(int label, Double l1, double attackSuccess, int steps,
     public LabelResult withNaturalShare(double share) {
         return new LabelResult(label, l1, attackSuccess, steps, seconds, anomalyIndex, converged, share);
     }
-
-    /** Whether the natural-feature check found this label's trigger to be a feature of the label itself. */
-    public boolean naturalFeature() {
-        return naturalShare != null && naturalShare >= NaturalFeatureCheck.NATURAL_SHARE;
-    }
 }

@@ -97,9 +97,14 @@ public final class ReportPage {
                 h.append("<li>label ").append(Html.escape(labelText(report, label))).append(": anomaly index ")
                         .append(Html.number(r.anomalyIndex(), 2)).append(", mask L1 ").append(Html.number(r.l1(), 2))
                         .append(" against a median of ").append(Html.number(report.median(), 2));
-                if (r.naturalShare() != null) {
+                if (r.naturalShare() != null && r.naturalShare() < NaturalFeatureCheck.NATURAL_SHARE) {
                     h.append("; only ").append(percent(r.naturalShare())).append(" of the stamped images lie among"
                             + " the label's own clean images, so the trigger is not a natural feature");
+                } else if (r.naturalShare() != null) {
+                    h.append("; ").append(percent(r.naturalShare())).append(" of the stamped images lie among the"
+                            + " label's own clean images, but a trigger under ")
+                            .append(percent(NaturalFeatureCheck.MIN_MEDIAN_FRACTION))
+                            .append(" of the median L1 is flagged however natural it looks");
                 }
                 h.append("</li>\n");
             }
@@ -133,8 +138,8 @@ public final class ReportPage {
 
     /** The outliers that the natural-feature check cleared, and why. */
     private static void naturalFeatures(StringBuilder h, ScanReport report) {
-        List<LabelResult> natural = report.outliers().stream().map(l -> report.result(l).orElseThrow())
-                .filter(LabelResult::naturalFeature).toList();
+        List<LabelResult> natural = report.outliers().stream().filter(report::naturalFeature)
+                .map(l -> report.result(l).orElseThrow()).toList();
         if (natural.isEmpty()) {
             return;
         }
@@ -148,8 +153,9 @@ public final class ReportPage {
         }
         h.append("</ul>\n<p class=\"hint\">A planted trigger drives a path of its own: stamped images land away"
                 + " from the label's clean images. At ")
-                .append(percent(NaturalFeatureCheck.NATURAL_SHARE)).append(" or more, the trigger is what the label"
-                        + " looks like. Look at these triggers below.</p></div>\n");
+                .append(percent(NaturalFeatureCheck.NATURAL_SHARE)).append(" or more (and a mask of at least ")
+                .append(percent(NaturalFeatureCheck.MIN_MEDIAN_FRACTION)).append(" of the median L1), the trigger is"
+                        + " what the label looks like. Look at these triggers below.</p></div>\n");
     }
 
     private static String percent(double share) {
@@ -168,7 +174,7 @@ public final class ReportPage {
             boolean flagged = report.flagged().contains(r.label());
             h.append("<tr").append(flagged ? " class=\"flagged\"" : r.converged() ? "" : " class=\"not-converged\"")
                     .append("><td>").append(r.label()).append(flagged ? " <span class=\"tag\">flagged</span>"
-                            : r.naturalFeature() ? " <span class=\"tag natural\">natural</span>" : "")
+                            : report.naturalFeature(r.label()) ? " <span class=\"tag natural\">natural</span>" : "")
                     .append("</td>");
             if (names) {
                 h.append("<td>").append(Html.escape(report.className(r.label()))).append("</td>");
@@ -207,7 +213,7 @@ public final class ReportPage {
             h.append("</div>\n<figcaption>label ").append(Html.escape(labelText(report, r.label())));
             if (flagged) {
                 h.append(" <span class=\"tag\">flagged</span>");
-            } else if (r.naturalFeature()) {
+            } else if (report.naturalFeature(r.label())) {
                 h.append(" <span class=\"tag natural\">natural feature</span>");
             }
             if (r.converged()) {

@@ -115,7 +115,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             if (result == null || !result.converged()) {
                 throw new IllegalArgumentException("outlier label " + label + " has no converged result");
             }
-            if (flagged.contains(label) == result.naturalFeature()) {
+            if (flagged.contains(label) == NaturalFeatureCheck.clears(result, median)) {
                 throw new IllegalArgumentException("outlier label " + label + " must be flagged exactly when its"
                         + " trigger is not a natural feature; found flagged " + flagged + " and " + result);
             }
@@ -188,6 +188,11 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
      */
     public Optional<LabelResult> smallestTrigger() {
         return labels.stream().filter(LabelResult::converged).min(Comparator.comparingDouble(LabelResult::l1));
+    }
+
+    /** Whether {@code label} is an outlier that the natural-feature check cleared: anomalously small, not flagged. */
+    public boolean naturalFeature(int label) {
+        return outliers.contains(label) && !flagged.contains(label);
     }
 
     /** The result of {@code label}, if it was scanned. */
@@ -381,7 +386,8 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                 labels.add(ordered.get(i).withAnomalyIndex(test.indices().get(i)));
             }
             List<Integer> outliers = test.flaggedPositions().stream().map(i -> ordered.get(i).label()).toList();
-            List<Integer> flagged = outliers.stream().filter(l -> !results.get(l).naturalFeature()).toList();
+            List<Integer> flagged = outliers.stream()
+                    .filter(l -> !NaturalFeatureCheck.clears(results.get(l), test.median())).toList();
             double totalSeconds = seconds != null ? seconds : ordered.stream().mapToDouble(LabelResult::seconds).sum();
             Instant created = (createdAt != null ? createdAt : Instant.now()).truncatedTo(ChronoUnit.MILLIS);
             return new ScanReport(FORMAT_VERSION, model, modelSha256, labelCount, classNames, labels, test.median(),

@@ -66,24 +66,28 @@ class ReportPageTest {
 
     @Test
     void naturalFeatureOutlierIsShownButNotFlagged() {
-        ScanReport report = ScanFixtures.tenLabelReport().toBuilder().naturalShare(4, 0.9).build();
-        String html = ReportPage.render(report, triggers(10));
+        String html = ReportPage.render(ScanFixtures.moderateOutlierReport(0.9), triggers(10));
         assertTrue(html.contains("<div class=\"big\">CLEAN</div>"), html);
         assertTrue(html.contains("every anomalously small trigger is a natural feature"), html);
         String natural = html.substring(html.indexOf("<div id=\"natural\">"));
         assertTrue(natural.startsWith("<div id=\"natural\"><p>Not flagged, although anomalously small:</p>\n<ul>\n"
-                + "<li>label 4: anomaly index 7.25, mask L1 9.00; 90% of the stamped images"), natural);
+                + "<li>label 4: anomaly index 8.09, mask L1 40.00; 90% of the stamped images"), natural);
         assertTrue(html.contains("<td>4 <span class=\"tag natural\">natural</span></td>"), html);
         assertEquals(1, count(svgOf(html), "class=\"bar natural\""));
         assertFalse(html.contains("class=\"bar flagged\""));
         assertFalse(html.contains("<tr class=\"flagged\">"));
 
-        String planted = ReportPage.render(ScanFixtures.tenLabelReport().toBuilder().naturalShare(4, 0.07).build(),
-                triggers(10));
+        String planted = ReportPage.render(ScanFixtures.moderateOutlierReport(0.07), triggers(10));
         assertTrue(planted.contains("<div class=\"big\">INFECTED</div>"), planted);
         assertTrue(planted.contains("; only 7% of the stamped images lie among the label's own clean images, so the"
                 + " trigger is not a natural feature</li>"), planted);
         assertFalse(planted.contains("id=\"natural\""));
+
+        String tiny = ReportPage.render(ScanFixtures.tenLabelReport().toBuilder().naturalShare(4, 0.95).build(),
+                triggers(10));
+        assertTrue(tiny.contains("<div class=\"big\">INFECTED</div>"), tiny);
+        assertTrue(tiny.contains("; 95% of the stamped images lie among the label's own clean images, but a trigger"
+                + " under 50% of the median L1 is flagged however natural it looks</li>"), tiny);
     }
 
     @Test

@@ -59,6 +59,20 @@ final class ScanFixtures {
     }
 
     /**
+     * Ten labels whose only outlier, label 4 (L1 40 against a median of 52, anomaly index 8.09), is not much smaller
+     * than the others: the natural-feature check may clear it. Its natural share is {@code naturalShare}.
+     */
+    static ScanReport moderateOutlierReport(double naturalShare) {
+        List<LabelResult> results = new ArrayList<>();
+        double[] l1 = {52, 51, 53, 50, 40, 54, 52, 51, 53, 55};
+        for (int label = 0; label < l1.length; label++) {
+            results.add(LabelResult.converged(label, l1[label], 0.99, 50, 1));
+        }
+        return ScanReport.builder("moderate.onnx", SHA, 10).results(results).build().toBuilder()
+                .naturalShare(4, naturalShare).build();
+    }
+
+    /**
      * A 3x32x32 trigger per label. The flagged label gets the BadNets trigger: a white 4x4 square in the
      * bottom-right corner with a one-pixel margin. The others get a soft random blob with a random colour.
      */

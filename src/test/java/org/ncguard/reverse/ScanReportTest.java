@@ -51,20 +51,27 @@ class ScanReportTest {
 
     @Test
     void anOutlierWhoseTriggerIsANaturalFeatureIsNotFlagged() throws Exception {
-        int label = ScanFixtures.FLAGGED_LABEL;
-        ScanReport unchecked = ScanFixtures.tenLabelReport();
+        int label = 4;
+        ScanReport unchecked = ScanReport.builder("m.onnx", ScanFixtures.SHA, 10)
+                .results(ScanFixtures.moderateOutlierReport(0).labels()).build();
         assertEquals(List.of(label), unchecked.outliers());
         assertEquals(List.of(label), unchecked.flagged(), "an outlier not checked yet counts as flagged");
 
-        ScanReport planted = unchecked.toBuilder().naturalShare(label, 0.1).build();
+        ScanReport planted = ScanFixtures.moderateOutlierReport(0.1);
         assertEquals(List.of(label), planted.flagged());
         assertTrue(planted.infected());
 
-        ScanReport natural = unchecked.toBuilder().naturalShare(label, NaturalFeatureCheck.NATURAL_SHARE).build();
+        ScanReport natural = ScanFixtures.moderateOutlierReport(NaturalFeatureCheck.NATURAL_SHARE);
         assertEquals(List.of(label), natural.outliers());
         assertEquals(List.of(), natural.flagged());
         assertEquals(ScanReport.Verdict.CLEAN, natural.verdict());
-        assertTrue(natural.result(label).orElseThrow().naturalFeature());
+        assertTrue(natural.naturalFeature(label));
+        assertFalse(planted.naturalFeature(label));
+
+        // A trigger under half the median L1 stays flagged however natural it looks (label 4: L1 9, median 52).
+        ScanReport tiny = ScanFixtures.tenLabelReport().toBuilder().naturalShare(4, 0.95).build();
+        assertEquals(List.of(4), tiny.flagged());
+        assertTrue(tiny.infected());
 
         natural.write(dir.resolve("scan.json"));
         ScanReport back = ScanReport.read(dir.resolve("scan.json"));
