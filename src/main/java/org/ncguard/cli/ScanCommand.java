@@ -138,6 +138,7 @@ final class ScanCommand implements Callable<Integer> {
                 natural.isEmpty() ? "" : ", natural-feature outliers " + natural + " not flagged",
                 smallest, twoDecimals(r.median()), r.seconds(),
                 r.complete() ? "" : " (INCOMPLETE: continue with --resume)");
+        r.notes().forEach(note -> System.out.println("note: " + note));
         System.out.println("report: " + dir.resolve("report.html"));
     }
 

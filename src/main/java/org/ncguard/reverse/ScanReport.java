@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -388,13 +389,31 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             List<Integer> outliers = test.flaggedPositions().stream().map(i -> ordered.get(i).label()).toList();
             List<Integer> flagged = outliers.stream()
                     .filter(l -> !NaturalFeatureCheck.clears(results.get(l), test.median())).toList();
+            List<String> notes = new ArrayList<>(test.notes());
+            smallNonOutlier(labels, outliers, test.median(), test.mad()).ifPresent(notes::add);
             double totalSeconds = seconds != null ? seconds : ordered.stream().mapToDouble(LabelResult::seconds).sum();
             Instant created = (createdAt != null ? createdAt : Instant.now()).truncatedTo(ChronoUnit.MILLIS);
             return new ScanReport(FORMAT_VERSION, model, modelSha256, labelCount, classNames, labels, test.median(),
                     test.mad(), test.scale(), threshold, test.flagBelowL1(), outliers, flagged,
                     flagged.isEmpty() ? Verdict.CLEAN : Verdict.INFECTED, test.maxIndex(), totalSeconds,
                     requested == null ? labels.size() == labelCount : results.keySet().containsAll(requested),
-                    test.notes(), config, seed, created.toString(), versions);
+                    notes, config, seed, created.toString(), versions);
+        }
+
+        /**
+         * A warning when the smallest trigger is tiny beside the median yet no outlier, because the other labels
+         * spread widely: the MAD test misses such a backdoor (a planted checkerboard at 0.21 of the median scored
+         * anomaly index 1.4), and a person should look at it.
+         */
+        private static Optional<String> smallNonOutlier(List<LabelResult> labels, List<Integer> outliers, Double median,
+                Double mad) {
+            return labels.stream().filter(LabelResult::converged).min(Comparator.comparingDouble(LabelResult::l1))
+                    .filter(r -> median != null && !outliers.contains(r.label())
+                            && r.l1() < NaturalFeatureCheck.MIN_MEDIAN_FRACTION * median)
+                    .map(r -> String.format(Locale.ROOT, "Label %d's trigger (L1 %.2f) is under half the median L1"
+                            + " (%.2f) but not an outlier, because the other labels' L1 norms spread widely (MAD"
+                            + " %.2f): look at its trigger, and scan again with more samples or another seed.",
+                            r.label(), r.l1(), median, mad));
         }
     }
 }

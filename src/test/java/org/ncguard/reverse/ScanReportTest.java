@@ -88,6 +88,23 @@ class ScanReportTest {
     }
 
     @Test
+    void aTinyTriggerThatIsNoOutlierGetsANote() {
+        // Norms spread widely, as on a planted checkerboard the MAD test missed: label 2 is a fifth of the median.
+        double[] l1 = {66.9, 50.7, 11.0, 48.8, 44.1, 86.1, 54.0, 76.7, 28.3, 83.8};
+        ScanReport.Builder builder = ScanReport.builder("m.onnx", ScanFixtures.SHA, 10);
+        for (int label = 0; label < l1.length; label++) {
+            builder.result(LabelResult.converged(label, l1[label], 0.99, 50, 1));
+        }
+        ScanReport report = builder.build();
+        assertEquals(ScanReport.Verdict.CLEAN, report.verdict());
+        assertTrue(report.result(2).orElseThrow().anomalyIndex() < 2);
+        assertEquals(1, report.notes().size(), report.notes().toString());
+        assertTrue(report.notes().get(0).startsWith("Label 2's trigger (L1 11.00) is under half the median L1 (52.35)"),
+                report.notes().get(0));
+        assertTrue(ScanFixtures.tenLabelReport().notes().isEmpty(), "an outlier needs no note");
+    }
+
+    @Test
     void modelWithoutAnOutlierIsClean() {
         ScanReport report = ScanReport.builder("clean.onnx", ScanFixtures.SHA, 4)
                 .results(List.of(LabelResult.converged(0, 50, 1, 10, 1), LabelResult.converged(1, 47, 1, 10, 1),
