@@ -412,8 +412,9 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                             && r.l1() < NaturalFeatureCheck.MIN_MEDIAN_FRACTION * median)
                     .map(r -> String.format(Locale.ROOT, "Label %d's trigger (L1 %.2f) is under half the median L1"
                             + " (%.2f) but not an outlier, because the other labels' L1 norms spread widely (MAD"
-                            + " %.2f): look at its trigger, and scan again with more samples or another seed.",
-                            r.label(), r.l1(), median, mad));
+                            + " %.2f): look at its trigger, and stamp triggers/label-%02d-stamp.png on another model"
+                            + " of the same task with evaluate (a planted trigger works only on its own model).",
+                            r.label(), r.l1(), median, mad, r.label()));
         }
     }
 }
