@@ -34,7 +34,7 @@ final class NaturalFeatureCheck {
 
     /**
      * Fraction of the median L1 below which an outlier stays flagged however natural its trigger looks. Natural
-     * outliers measured 0.64 to 0.80 of the median and planted triggers 0.15 to 0.35; one planted checkerboard
+     * outliers measured 0.64 to 0.80 of the median and planted triggers 0.09 to 0.35; one planted checkerboard
      * (0.21) had stamped images that did mix with its label's clean images, so the share alone would have cleared it.
      */
     static final double MIN_MEDIAN_FRACTION = 0.5;
