@@ -3,6 +3,7 @@ package org.ncguard.reverse;
 import java.util.Arrays;
 import org.ncguard.NcguardException;
 import org.ncguard.data.Preprocessor;
+import org.ncguard.data.Trigger;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.OrtScorer;
 import org.ncguard.engine.Scores;
@@ -84,9 +85,7 @@ final class NaturalFeatureCheck {
     double naturalShare(ReversedTrigger trigger) throws NcguardException {
         int target = trigger.label();
         int size = shape.size();
-        int area = shape.height() * shape.width();
-        float[] mask = trigger.mask();
-        float[] pattern = trigger.pattern();
+        Trigger stamp = trigger.toTrigger();
         int[] others = new int[n];
         int count = 0;
         for (int i = 0; i < n; i++) {
@@ -99,11 +98,8 @@ final class NaturalFeatureCheck {
         }
         float[] stamped = new float[count * size];
         for (int j = 0; j < count; j++) {
-            int from = others[j] * size;
-            for (int k = 0; k < size; k++) {
-                float m = mask[k % area];
-                stamped[j * size + k] = (1 - m) * images[from + k] + m * pattern[k];
-            }
+            System.arraycopy(images, others[j] * size, stamped, j * size, size);
+            stamp.stampInPlace(stamped, j * size);
         }
         boolean[] hits = new boolean[count];
         float[] stampedFeatures = penultimate(stamped, hits, target);

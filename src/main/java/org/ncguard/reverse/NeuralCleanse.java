@@ -131,11 +131,12 @@ public final class NeuralCleanse {
                 ReversedTrigger trigger = store.load(label).orElseThrow(() -> new NcguardException("the trigger "
                         + "file of label " + label + " is missing from the scan folder; start the scan over"));
                 double share = check.naturalShare(trigger);
+                report.naturalShare(label, share);
+                // The verdict also weighs the trigger's size (NaturalFeatureCheck.clears), so ask the report.
                 log.info("label {}: {} of the stamped images that reach it lie among its own clean images in the "
                         + "penultimate layer: {}", label, String.format("%.0f%%", 100 * share),
-                        share >= NaturalFeatureCheck.NATURAL_SHARE ? "a natural feature of the label, not flagged"
-                                : "not a natural feature, flagged");
-                report.naturalShare(label, share);
+                        report.build().naturalFeature(label) ? "a natural feature of the label, not flagged"
+                                : "flagged");
             }
         }
     }

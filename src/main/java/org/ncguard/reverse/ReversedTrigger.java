@@ -10,6 +10,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.ncguard.NcguardException;
+import org.ncguard.data.Trigger;
+import org.ncguard.engine.ImageShape;
+import org.ncguard.engine.Layout;
 
 /**
  * The trigger Neural Cleanse reverse-engineered for one label: stamping it, {@code x' = (1 - mask) * x + mask *
@@ -79,6 +82,12 @@ public record ReversedTrigger(int label, int channels, int height, int width, fl
     /** Pattern value of channel c at pixel (y, x). */
     public float pattern(int c, int y, int x) {
         return pattern[(c * height + y) * width + x];
+    }
+
+    /** This trigger as a {@link Trigger}, which stamps canonical images and writes the RGBA stamp. */
+    public Trigger toTrigger() {
+        return new Trigger(new ImageShape(channels, height, width, Layout.NCHW), mask, pattern,
+                "reversed trigger of label " + label);
     }
 
     /** The L1 norm of the mask: the trigger's size, which the outlier test compares across labels. */

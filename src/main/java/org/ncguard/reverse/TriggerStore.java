@@ -12,9 +12,6 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.ncguard.NcguardException;
-import org.ncguard.data.Trigger;
-import org.ncguard.engine.ImageShape;
-import org.ncguard.engine.Layout;
 
 /**
  * The reversed triggers of a scan on disk: one JSON file per label plus its four PNGs, as {@link ScanFiles}
@@ -41,9 +38,7 @@ public final class TriggerStore {
         writePng(files.maskPng(label), TriggerImages.png(TriggerImages.mask(trigger)));
         writePng(files.patternPng(label), TriggerImages.png(TriggerImages.pattern(trigger)));
         writePng(files.triggerPng(label), TriggerImages.png(TriggerImages.trigger(trigger)));
-        ImageShape shape = new ImageShape(trigger.channels(), trigger.height(), trigger.width(), Layout.NCHW);
-        Trigger stamp = new Trigger(shape, trigger.mask(), trigger.pattern(), "reversed trigger of label " + label);
-        writePng(files.stampPng(label), TriggerImages.png(stamp.toRgba()));
+        writePng(files.stampPng(label), TriggerImages.png(trigger.toTrigger().toRgba()));
     }
 
     private static void writePng(Path file, byte[] png) throws NcguardException {
