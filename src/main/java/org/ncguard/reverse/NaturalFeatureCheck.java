@@ -119,21 +119,33 @@ final class NaturalFeatureCheck {
 
     /** Whether the clean nearest neighbours of stamped image {@code j} have {@code target} more than any other. */
     private boolean neighboursVoteFor(float[] stampedFeatures, int j, int target) {
-        double[] distance = new double[n];
-        Integer[] nearest = new Integer[n];
+        // The k nearest by insertion into a sorted k-array: O(n k), no boxing or full sort per stamped image.
+        // Ties keep the lower sample index, as a stable sort would.
+        int k = Math.min(NEIGHBOURS, n);
+        double[] nearestDistance = new double[k];
+        int[] nearest = new int[k];
+        int found = 0;
         for (int i = 0; i < n; i++) {
             double d = 0;
             for (int f = 0; f < features; f++) {
                 double x = stampedFeatures[j * features + f] - cleanFeatures[i * features + f];
                 d += x * x;
             }
-            distance[i] = d;
-            nearest[i] = i;
+            if (found == k && d >= nearestDistance[k - 1]) {
+                continue;
+            }
+            int at = found < k ? found++ : k - 1;
+            while (at > 0 && nearestDistance[at - 1] > d) {
+                nearestDistance[at] = nearestDistance[at - 1];
+                nearest[at] = nearest[at - 1];
+                at--;
+            }
+            nearestDistance[at] = d;
+            nearest[at] = i;
         }
-        Arrays.sort(nearest, (a, b) -> Double.compare(distance[a], distance[b]));
         // A label without clean samples gets no votes: its trigger cannot be shown natural, so it stays flagged.
         int[] votes = new int[labelCount];
-        for (int v = 0; v < Math.min(NEIGHBOURS, n); v++) {
+        for (int v = 0; v < k; v++) {
             votes[labels[nearest[v]]]++;
         }
         for (int label = 0; label < labelCount; label++) {
