@@ -1,6 +1,8 @@
 package org.ncguard.reverse;
 
 import java.util.Locale;
+import org.ncguard.page.Html;
+import org.ncguard.page.Ticks;
 
 /**
  * The bar chart of the report page, as inline SVG: one bar per label with its mask L1 norm, a line at the median,
@@ -27,8 +29,6 @@ final class L1Chart {
     private static final int RIGHT = 150;
     private static final int TOP = 40;
     private static final int BOTTOM = 56;
-    /** Axis labels are at least this far apart, in SVG units, and more for long numbers. */
-    private static final double MIN_TICK_SPACING = 28;
     /** Flagged bars are at least this wide, so that one red bar among a thousand still shows. */
     private static final double MIN_FLAGGED_WIDTH = 4;
 
@@ -43,7 +43,7 @@ final class L1Chart {
         double barW = slot >= 4 ? slot * 0.72 : slot;
         double dataMax = report.labels().stream().filter(LabelResult::converged).mapToDouble(LabelResult::l1)
                 .max().orElse(0);
-        double step = niceStep(Math.max(dataMax, 1e-9) * 1.08 / 5);
+        double step = Ticks.niceStep(Math.max(dataMax, 1e-9) * 1.08 / 5);
         double yMax = dataMax > 0 ? Math.ceil(dataMax * 1.08 / step) * step : 1;
         if (dataMax <= 0) {
             step = 0.2;
@@ -59,7 +59,7 @@ final class L1Chart {
         legend(s);
 
         // Grid and y axis.
-        int decimals = step >= 1 ? 0 : (int) Math.ceil(-Math.log10(step));
+        int decimals = Ticks.decimals(step);
         for (int i = 0; i * step <= yMax + step * 1e-6; i++) {
             double v = i * step;
             double y = baseY - v / yMax * plotH;
@@ -116,7 +116,7 @@ final class L1Chart {
         s.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(Html.coord(LEFT + plotW)).append("\" y1=\"")
                 .append(Html.coord(baseY)).append("\" y2=\"").append(Html.coord(baseY))
                 .append("\" stroke=\"#555555\"/>\n");
-        int every = tickEvery(slot, n);
+        int every = Ticks.tickEvery(slot, n);
         for (int label = 0; label < n; label += every) {
             double cx = LEFT + (label + 0.5) * slot;
             s.append("<text class=\"xtick\" x=\"").append(Html.coord(cx)).append("\" y=\"")
@@ -196,33 +196,6 @@ final class L1Chart {
                 .append(Html.coord(y)).append(")\">").append(shape).append("<text x=\"24\" y=\"11\">")
                 .append(Html.escape(text)).append("</text></g>\n");
         return x + 24 + 7.0 * text.length() + 22;
-    }
-
-    /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
-    static double niceStep(double raw) {
-        double power = Math.pow(10, Math.floor(Math.log10(raw)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * power >= raw * (1 - 1e-9)) {
-                return m * power;
-            }
-        }
-        return 10 * power;
-    }
-
-    /**
-     * Label every k-th bar, k in 1, 2, 5, 10, 20, 50, ..., so that the numbers (up to {@code labelCount - 1}, at
-     * about 8 units per digit) keep a gap between them.
-     */
-    static int tickEvery(double slot, int labelCount) {
-        int digits = Integer.toString(Math.max(0, labelCount - 1)).length();
-        double spacing = Math.max(MIN_TICK_SPACING, 8 * digits + 8);
-        for (int power = 1; ; power *= 10) {
-            for (int m : new int[] {1, 2, 5}) {
-                if (slot * m * power >= spacing) {
-                    return m * power;
-                }
-            }
-        }
     }
 
     private static String labelName(ScanReport report, int label) {

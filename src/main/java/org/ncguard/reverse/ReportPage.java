@@ -1,5 +1,7 @@
 package org.ncguard.reverse;
 
+import org.ncguard.page.Html;
+import org.ncguard.page.Page;
 import org.ncguard.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,11 +55,6 @@ public final class ReportPage {
     public static String render(ScanReport report, Map<Integer, ReversedTrigger> triggers) {
         StringBuilder h = new StringBuilder(64 * 1024);
         String model = Html.escape(report.model());
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>ncguard scan: ").append(model).append(" \u2013 ")
-                .append(report.infected() ? "infected" : "clean").append("</title>\n<style>\n").append(CSS)
-                .append("</style>\n</head>\n<body>\n");
         h.append("<header>\n<h1>Neural Cleanse scan of <span class=\"model\">").append(model).append("</span></h1>\n")
                 .append("<p class=\"sha\">SHA-256 <code>").append(Html.escape(report.modelSha256()))
                 .append("</code></p>\n</header>\n");
@@ -78,8 +75,8 @@ public final class ReportPage {
         table(h, report);
         triggers(h, report, triggers);
         provenance(h, report);
-        h.append("</body>\n</html>\n");
-        return h.toString();
+        return Page.document("ncguard scan: " + report.model() + " \u2013 " + (report.infected() ? "infected" : "clean"),
+                CSS, h);
     }
 
     private static void verdict(StringBuilder h, ScanReport report) {
@@ -283,25 +280,6 @@ public final class ReportPage {
     }
 
     private static final String CSS = """
-            body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-                   color: #1a1a1a; background: #ffffff; max-width: 1100px; margin: 0 auto; padding: 16px 24px 48px; }
-            h1 { font-size: 1.5em; margin: 0.4em 0 0.1em; word-break: break-word; }
-            h2 { font-size: 1.2em; margin: 1.6em 0 0.4em; }
-            .sha code { font-size: 0.9em; word-break: break-all; color: #444444; }
-            .verdict { border-radius: 8px; padding: 12px 20px; margin: 16px 0; }
-            .verdict.infected { background: #fdecea; border: 2px solid #a50f15; }
-            .verdict.clean { background: #e8f5e9; border: 2px solid #2e7d32; }
-            .verdict .big { font-size: 3em; font-weight: 800; letter-spacing: 0.04em; }
-            .verdict.infected .big { color: #a50f15; }
-            .verdict.clean .big { color: #2e7d32; }
-            .verdict p, .verdict ul { margin: 0.4em 0; }
-            .stats { color: #444444; font-size: 0.9em; }
-            .note { background: #fff8e1; border-left: 4px solid #f9a825; padding: 8px 12px; }
-            .hint { color: #555555; font-size: 0.9em; }
-            svg.chart { width: 100%; height: auto; display: block; font-size: 12px; }
-            svg.chart text { fill: #333333; }
-            svg.chart .axis-title { font-size: 13px; }
-            table { border-collapse: collapse; font-size: 0.9em; }
             table.labels th, table.labels td { padding: 3px 10px; text-align: right; border-bottom: 1px solid #e0e0e0; }
             table.labels tr.flagged { background: #fdecea; font-weight: 600; }
             table.labels tr.not-converged { color: #777777; }
@@ -314,8 +292,5 @@ public final class ReportPage {
             .image { display: flex; flex-direction: column; align-items: center; font-size: 0.75em; color: #555555; }
             .image img { image-rendering: pixelated; border: 1px solid #cccccc; }
             figcaption { font-size: 0.85em; margin-top: 4px; }
-            footer { margin-top: 2em; color: #444444; }
-            table.kv th { text-align: left; padding: 2px 12px 2px 0; font-weight: 600; vertical-align: top; }
-            table.kv td { padding: 2px 0; word-break: break-all; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
             """;
 }

@@ -43,23 +43,6 @@ class L1ChartTest {
     }
 
     @Test
-    void niceStepsAreOneTwoOrFiveTimesAPowerOfTen() {
-        assertEquals(0.2, L1Chart.niceStep(0.13), 1e-12);
-        assertEquals(10, L1Chart.niceStep(7), 1e-12);
-        assertEquals(20, L1Chart.niceStep(12), 1e-12);
-        assertEquals(50, L1Chart.niceStep(50), 1e-12);
-    }
-
-    @Test
-    void axisLabelsThinOutWithNarrowSlots() {
-        // Spacing needed: 28 units for up to two digits, 8 per digit + 8 beyond (3 digits 32, 4 digits 40).
-        assertEquals(1, L1Chart.tickEvery(78, 10));     // 10 labels on 780 units
-        assertEquals(2, L1Chart.tickEvery(18.1, 43));   // 43 labels: 18.1 < 28 <= 36.2
-        assertEquals(5, L1Chart.tickEvery(7.8, 100));   // 100 labels: 2 * 7.8 = 15.6 < 32 <= 39 = 5 * 7.8
-        assertEquals(100, L1Chart.tickEvery(0.61, 1283)); // 1283 labels: 50 * 0.61 = 30.5 < 40 <= 61
-    }
-
-    @Test
     void oneBarPerLabelWithHeightsProportionalToL1() throws Exception {
         ScanReport report = ScanFixtures.tenLabelReport();
         Document doc = parse(L1Chart.svg(report));

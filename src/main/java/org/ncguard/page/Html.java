@@ -1,15 +1,15 @@
-package org.ncguard.reverse;
+package org.ncguard.page;
 
 import java.util.Locale;
 
 /** Small helpers for writing HTML and SVG by hand. */
-final class Html {
+public final class Html {
 
     private Html() {
     }
 
     /** Escapes text for use in element content and in double- or single-quoted attribute values. */
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) {
             return "";
         }
@@ -36,12 +36,12 @@ final class Html {
     }
 
     /** A number with {@code digits} decimals, or an en dash for none. */
-    static String number(Double value, int digits) {
+    public static String number(Double value, int digits) {
         return value == null ? "\u2013" : String.format(Locale.ROOT, "%." + digits + "f", value);
     }
 
     /** A coordinate for SVG: at most two decimals, no exponent. */
-    static String coord(double value) {
+    public static String coord(double value) {
         String s = String.format(Locale.ROOT, "%.2f", value);
         if (s.contains(".")) {
             s = s.replaceAll("0+$", "");

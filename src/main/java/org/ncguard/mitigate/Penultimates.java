@@ -1,0 +1,59 @@
+package org.ncguard.mitigate;
+
+import java.util.Arrays;
+import java.util.List;
+import org.ncguard.NcguardException;
+import org.ncguard.data.Batch;
+import org.ncguard.data.Preprocessor;
+import org.ncguard.data.Trigger;
+import org.ncguard.engine.OrtScorer;
+import org.ncguard.engine.Scores;
+
+/**
+ * The penultimate activations and predictions of a batch of canonical images, optionally stamped with a trigger first.
+ *
+ * @param rows      one activation vector per image
+ * @param predicted the model's label per image
+ */
+public record Penultimates(float[][] rows, int[] predicted) {
+
+    /** Images per ONNX Runtime call. */
+    private static final int BATCH = 256;
+
+    /**
+     * Scores {@code images} (canonical, in the model's channels) with {@code scorer}, stamping each with {@code
+     * trigger} first when it is not null.
+     */
+    public static Penultimates of(OrtScorer scorer, Preprocessor preprocessor, Batch images, Trigger trigger)
+            throws NcguardException {
+        int size = images.shape().size();
+        int n = images.count();
+        float[][] rows = new float[n][];
+        int[] predicted = new int[n];
+        for (int from = 0; from < n; from += BATCH) {
+            int k = Math.min(BATCH, n - from);
+            float[] chunk = Arrays.copyOfRange(images.pixels(), from * size, (from + k) * size);
+            if (trigger != null) {
+                for (int i = 0; i < k; i++) {
+                    trigger.stampInPlace(chunk, i * size);
+                }
+            }
+            List<Scores> scores = scorer.score(preprocessor.apply(chunk, k, images.shape()), k);
+            for (int i = 0; i < k; i++) {
+                rows[from + i] = scores.get(i).penultimate();
+                predicted[from + i] = scores.get(i).predicted();
+            }
+        }
+        return new Penultimates(rows, predicted);
+    }
+
+    /** Number of images. */
+    public int count() {
+        return rows.length;
+    }
+
+    /** Number of penultimate features. */
+    public int features() {
+        return rows.length == 0 ? 0 : rows[0].length;
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The guard profile: the contract between the offline stage, which writes it, and the streaming guard, which scores
+ * every request against it. Plain records with their JSON and Avro forms; no ND4J, no Kafka, no ONNX Runtime.
+ */
+package org.ncguard.profile;
