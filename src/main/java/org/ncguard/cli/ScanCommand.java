@@ -1,7 +1,6 @@
 package org.ncguard.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -105,19 +104,7 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     private static List<Integer> parseLabels(String spec) throws NcguardException {
-        if (spec.equals("all")) {
-            return null;
-        }
-        List<Integer> list = new ArrayList<>();
-        for (String part : spec.split(",")) {
-            try {
-                list.add(Integer.parseInt(part.trim()));
-            } catch (NumberFormatException e) {
-                throw new NcguardException("--labels expects 'all' or numbers separated by commas, found '" + spec
-                        + "'");
-            }
-        }
-        return list;
+        return spec.equals("all") ? null : Labels.parse("--labels", spec);
     }
 
     private static void print(ScanReport r, Path dir) {

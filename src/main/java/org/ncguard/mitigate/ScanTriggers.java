@@ -1,0 +1,75 @@
+package org.ncguard.mitigate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.ncguard.NcguardException;
+import org.ncguard.engine.OnnxModel;
+import org.ncguard.profile.ScanSource;
+import org.ncguard.reverse.ReversedTrigger;
+import org.ncguard.reverse.ScanFiles;
+import org.ncguard.reverse.ScanReport;
+import org.ncguard.reverse.TriggerStore;
+
+/**
+ * The reversed triggers a mitigation works from: a finished scan of the very model being mitigated, and the triggers of
+ * its flagged labels (or of the labels the user names).
+ *
+ * @param report  the scan's report
+ * @param source  where it came from, for provenance
+ * @param stamps  the triggers, ascending by label, in the model's channels
+ */
+public record ScanTriggers(ScanReport report, ScanSource source, List<ProfileBuilder.Stamp> stamps) {
+
+    /**
+     * Reads the scan in {@code dir} and the triggers of {@code labels}, or of the flagged labels when null.
+     *
+     * @throws NcguardException when the scan is of another model, incomplete, or lacks a trigger
+     */
+    public static ScanTriggers load(Path dir, OnnxModel model, List<Integer> labels) throws NcguardException {
+        ScanFiles files = new ScanFiles(dir);
+        if (!Files.isRegularFile(files.scanJson())) {
+            throw new NcguardException("no scan in " + dir + " (expected " + files.scanJson() + "); run 'ncguard scan "
+                    + "--model " + model.source() + " --out " + dir + "' first");
+        }
+        ScanReport report = ScanReport.read(files.scanJson());
+        if (!report.modelSha256().equals(model.sha256())) {
+            throw new NcguardException("the scan in " + dir + " is of another model (" + report.model() + ", sha256 "
+                    + report.modelSha256().substring(0, 12) + "...), not of " + model.source() + " (sha256 "
+                    + model.sha256().substring(0, 12) + "...); scan this model first");
+        }
+        if (!report.complete()) {
+            throw new NcguardException("the scan in " + dir + " is incomplete (labels " + report.missingLabels()
+                    + " missing); finish it with 'ncguard scan --resume --out " + dir + "'");
+        }
+        List<Integer> wanted = labels == null ? report.flagged() : labels.stream().sorted().distinct().toList();
+        TriggerStore store = new TriggerStore(files);
+        List<ProfileBuilder.Stamp> stamps = new ArrayList<>();
+        for (int label : wanted) {
+            if (label < 0 || label >= model.labels()) {
+                throw new NcguardException("label " + label + " is out of range: " + model.source() + " has labels 0.."
+                        + (model.labels() - 1));
+            }
+            ReversedTrigger t = store.load(label).orElseThrow(() -> new NcguardException("the scan in " + dir
+                    + " has no reversed trigger for label " + label + " (" + files.triggerJson(label) + ")"));
+            stamps.add(new ProfileBuilder.Stamp(t.toTrigger(), label));
+        }
+        return new ScanTriggers(report, new ScanSource(dir.toString(), report.verdict().name().toLowerCase(),
+                sha256(files.scanJson())), stamps);
+    }
+
+    private static String sha256(Path file) throws NcguardException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new NcguardException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}
