@@ -47,6 +47,19 @@ public record Penultimates(float[][] rows, int[] predicted) {
         return new Penultimates(rows, predicted);
     }
 
+    /** The images the model assigned to {@code label}. */
+    public Penultimates predictedAs(int label) {
+        List<float[]> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            if (predicted[i] == label) {
+                kept.add(rows[i]);
+            }
+        }
+        int[] labels = new int[kept.size()];
+        Arrays.fill(labels, label);
+        return new Penultimates(kept.toArray(new float[0][]), labels);
+    }
+
     /** Number of images. */
     public int count() {
         return rows.length;

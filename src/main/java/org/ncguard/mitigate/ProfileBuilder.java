@@ -96,10 +96,10 @@ public final class ProfileBuilder {
             int label = stamp.label();
             NeuronGaps gaps = NeuronGaps.measure(rankClean,
                     Penultimates.of(scorer, preprocessor, others(rank, label), stamp.trigger()));
-            Penultimates stampedHeldOut = Penultimates.of(scorer, preprocessor, others(heldOut, label),
-                    stamp.trigger());
-            Penultimates realHeldOut = real == null ? null
-                    : Penultimates.of(scorer, preprocessor, others(heldOut, real.label()), real.trigger());
+            Penultimates stampedHeldOut = attacks(Penultimates.of(scorer, preprocessor, others(heldOut, label),
+                    stamp.trigger()), label);
+            Penultimates realHeldOut = real == null ? null : attacks(Penultimates.of(scorer, preprocessor,
+                    others(heldOut, real.label()), real.trigger()), real.label());
             for (ScoreForm form : ScoreForm.values()) {
                 ScoreForm.LinearScore score = form.build(gaps, settings.neuronsFor(form, size));
                 double[] calibration = score.scores(calibrateClean);
@@ -128,6 +128,16 @@ public final class ProfileBuilder {
                 model.labels(), new PenultimateLayer(model.penultimate().tensor(), size), inputSpec(model),
                 settings.fpr(), settings.form().id(), labels, scan, Versions.all());
         return new Result(profile, figures);
+    }
+
+    /**
+     * The stamped inputs whose attack worked (the model sent them to {@code label}): the ones a filter must catch. A
+     * stamped input the model still classifies correctly does no harm, so it counts neither as caught nor as missed.
+     * When none worked (a reversed trigger always works on most), all of them.
+     */
+    private static Penultimates attacks(Penultimates stamped, int label) {
+        Penultimates worked = stamped.predictedAs(label);
+        return worked.count() > 0 ? worked : stamped;
     }
 
     /** How the guard turns raw pixels into this model's input: the preprocessing given for the data. */

@@ -21,8 +21,12 @@ public final class ProfilePage {
     private static final String CSS = """
             table.roc th, table.roc td { padding: 3px 10px; text-align: right; border-bottom: 1px solid #e0e0e0; }
             table.roc tr.chosen { font-weight: 600; background: #eef4fb; }
-            .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 16px; }
+            .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+            figure.roc-chart { margin: 0; }
             """;
+
+    /** The charts show false-positive rates up to this. */
+    private static final double MAX_FPR = 0.2;
 
     private ProfilePage() {
     }
@@ -70,8 +74,9 @@ public final class ProfilePage {
                 row(h, f, "real", f.real(), chosen);
             }
         }
-        h.append("</tbody></table>\n<p class=\"hint\">The profile carries the highlighted score. FNR: stamped inputs "
-                + "of other labels scored at or below the threshold that lets that share of clean inputs through.</p>\n");
+        h.append("</tbody></table>\n<p class=\"hint\">The profile carries the highlighted score. FNR: the share of "
+                + "attacks (stamped inputs of other labels that the model sends to the label) scored at or below the "
+                + "threshold that lets that share of clean inputs through.</p>\n");
     }
 
     private static void row(StringBuilder h, LabelFigures f, String trigger, RocCurve curve, boolean chosen) {
@@ -93,8 +98,14 @@ public final class ProfilePage {
         }
         h.append("<h2>ROC curves</h2>\n<div class=\"charts\">\n");
         for (var e : byLabel.entrySet()) {
+            double yMax = 0.05;
+            for (LabelFigures f : e.getValue()) {
+                yMax = Math.max(yMax, maxFnr(f.reversed()));
+                yMax = f.real() == null ? yMax : Math.max(yMax, maxFnr(f.real()));
+            }
             LineChart chart = new LineChart("ROC of label " + e.getKey(), "false-positive rate",
-                    "false-negative rate").xRange(0, 1).yRange(0, 1).marker(result.profile().fpr(), "profile FPR");
+                    "false-negative rate").xRange(0, MAX_FPR).yRange(0, Math.min(1, yMax * 1.1))
+                    .marker(result.profile().fpr(), "profile FPR");
             for (LabelFigures f : e.getValue()) {
                 add(chart, f.form().id() + ", reversed trigger", f.reversed(), false);
                 if (f.real() != null) {
@@ -108,17 +119,16 @@ public final class ProfilePage {
         h.append("</div>\n");
     }
 
+    /** The operating points up to {@link #MAX_FPR}: the range the paper plots and where a guard runs. */
     private static void add(LineChart chart, String name, RocCurve curve, boolean dashed) {
-        double[] x = new double[curve.points().size() + 1];
-        double[] y = new double[x.length];
-        // The curve starts where no clean input is let through and every stamped one may be missed.
-        x[0] = 0;
-        y[0] = 1;
-        for (int i = 0; i < curve.points().size(); i++) {
-            x[i + 1] = curve.points().get(i).fpr();
-            y[i + 1] = curve.points().get(i).fnr();
-        }
-        chart.series(name, x, y, dashed);
+        List<RocCurve.Point> shown = curve.points().stream().filter(p -> p.fpr() <= MAX_FPR).toList();
+        chart.series(name, shown.stream().mapToDouble(RocCurve.Point::fpr).toArray(),
+                shown.stream().mapToDouble(RocCurve.Point::fnr).toArray(), dashed);
+    }
+
+    private static double maxFnr(RocCurve curve) {
+        return curve.points().stream().filter(p -> p.fpr() <= MAX_FPR).mapToDouble(RocCurve.Point::fnr).max()
+                .orElse(0);
     }
 
     private static void provenance(StringBuilder h, GuardProfile p) {
@@ -148,6 +158,6 @@ public final class ProfilePage {
     }
 
     static String percent(double share) {
-        return String.format(Locale.ROOT, share < 0.1 && share > 0 ? "%.1f%%" : "%.0f%%", 100 * share);
+        return String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 }

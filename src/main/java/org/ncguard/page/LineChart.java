@@ -19,7 +19,7 @@ public final class LineChart {
     static final int HEIGHT = 420;
     private static final int LEFT = 70;
     private static final int RIGHT = 24;
-    private static final int TOP = 44;
+    private static final int TOP = 48;
     private static final int BOTTOM = 56;
 
     private final String title;
@@ -133,14 +133,22 @@ public final class LineChart {
         return s.append("</svg>").toString();
     }
 
+    /** One row per legend entry that no longer fits on the row above, above the plot. */
     private void legend(StringBuilder s) {
         double x = LEFT;
+        double y = 4;
         for (Series line : series) {
-            s.append("<g class=\"legend\" transform=\"translate(").append(Html.coord(x)).append(" 14)\">")
+            double width = 24 + 7.0 * line.name().length() + 22;
+            if (x > LEFT && x + width > WIDTH - RIGHT) {
+                x = LEFT;
+                y += 16;
+            }
+            s.append("<g class=\"legend\" transform=\"translate(").append(Html.coord(x)).append(' ')
+                    .append(Html.coord(y)).append(")\">")
                     .append("<line x1=\"0\" x2=\"18\" y1=\"6\" y2=\"6\" stroke=\"").append(line.colour())
                     .append("\" stroke-width=\"2\"").append(line.dashed() ? " stroke-dasharray=\"6 4\"" : "")
                     .append("/><text x=\"24\" y=\"11\">").append(Html.escape(line.name())).append("</text></g>\n");
-            x += 24 + 7.0 * line.name().length() + 22;
+            x += width;
         }
     }
 
@@ -149,7 +157,8 @@ public final class LineChart {
         int decimals = Ticks.decimals(step);
         for (double v = Math.ceil(scale.min() / step - 1e-9) * step; v <= scale.max() + step * 1e-6; v += step) {
             double p = scale.at(v);
-            String label = String.format(Locale.ROOT, "%." + decimals + "f", v);
+            // + 0.0 turns a -0.0 tick into 0.
+            String label = String.format(Locale.ROOT, "%." + decimals + "f", v + 0.0);
             if (horizontal) {
                 s.append("<line class=\"grid\" x1=\"").append(Html.coord(from)).append("\" x2=\"")
                         .append(Html.coord(to)).append("\" y1=\"").append(Html.coord(p)).append("\" y2=\"")
