@@ -113,6 +113,19 @@ class ProfileCommandTest {
     }
 
     @Test
+    void incompleteScanIsRefused() throws Exception {
+        Path partial = dir.resolve("partial-scan");
+        Files.createDirectories(partial.resolve("triggers"));
+        Files.writeString(partial.resolve("scan.json"), Files.readString(scan.resolve("scan.json"))
+                .replace("\"complete\" : true", "\"complete\" : false"));
+        CliRun run = CliRun.of("profile", "--model", model.toString(), "--scan", partial.toString(), "--data", CLEAN,
+                "--out", dir.resolve("partial.json").toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("is incomplete") && run.err().contains("--resume"), run.err());
+        assertFalse(Files.exists(dir.resolve("partial.json")));
+    }
+
+    @Test
     void badInputIsOneLineAndExitCode2() {
         Path out = dir.resolve("never.json");
         String[][] cases = {
