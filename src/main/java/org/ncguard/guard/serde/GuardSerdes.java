@@ -18,6 +18,24 @@ import org.ncguard.avro.InferenceRequest;
  */
 public final class GuardSerdes {
 
+    /**
+     * Avro's own limits on one decoded bytes field, string and collection, set before Avro reads its first record
+     * unless the user set them: a corrupt length in a fuzzed or hostile request must fail decoding, not allocate
+     * gigabytes. Avro reads these system properties once.
+     */
+    public static final Map<String, String> AVRO_LIMITS = Map.of(
+            "org.apache.avro.limits.bytes.maxLength", String.valueOf(64 << 20),
+            "org.apache.avro.limits.string.maxLength", String.valueOf(1 << 20),
+            "org.apache.avro.limits.collectionItems.maxLength", String.valueOf(16 << 20));
+
+    static {
+        AVRO_LIMITS.forEach((k, v) -> {
+            if (System.getProperty(k) == null) {
+                System.setProperty(k, v);
+            }
+        });
+    }
+
     private final Serde<InferenceRequest> requests;
     private final Serde<GuardVerdict> verdicts;
     private final Serde<GuardAlert> alerts;
