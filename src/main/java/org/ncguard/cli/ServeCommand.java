@@ -96,7 +96,16 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("http: http://localhost:" + http.port() + "/metrics (also /health, /ready)");
             System.out.println("Ctrl-C stops");
             System.out.flush();
-            stop.await();
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // an embedding caller stops the guard by interrupting it
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook is what stopped us
+            }
         }
         return 0;
     }
