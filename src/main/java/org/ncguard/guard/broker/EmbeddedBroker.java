@@ -71,8 +71,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         int clientPort = port == 0 ? freePort() : requireFree(port);
         int controllerPort = freePort();
-        Properties props = config(logs.toAbsolutePath().resolve("data"), clientPort, controllerPort);
-        format(props, logs);
+        Path data = logs.toAbsolutePath().resolve("data");
+        Properties props = config(data, clientPort, controllerPort);
+        if (!Files.exists(data.resolve("meta.properties"))) {
+            format(props, logs); // a kept directory is formatted once, on its first run
+        }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         try {
             server.startup();
@@ -123,7 +126,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         int code;
         try (PrintStream print = new PrintStream(log, true, StandardCharsets.UTF_8)) {
             code = StorageTool.execute(new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(),
-                    "--config", configFile.toString(), "--ignore-formatted"}, print);
+                    "--config", configFile.toString()}, print);
         } catch (Exception e) {
             throw new NcguardException("cannot format the broker directory " + dir + ": " + e.getMessage(), e);
         }
