@@ -1,0 +1,50 @@
+package org.ncguard.cli;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.ncguard.guard.ProfilePublisher;
+import org.ncguard.guard.serde.GuardSerdes;
+import org.ncguard.profile.GuardProfile;
+import org.ncguard.profile.ProfileJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ncguard publish-profile}: a profile file onto the guard's profiles topic. */
+@Command(name = "publish-profile", mixinStandardHelpOptions = true,
+        description = "Publish a guard profile to the compacted profiles topic, keyed by the profile's modelSha256: "
+                + "running guards serving that model file apply it from their next request.")
+final class PublishProfileCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
+    String bootstrap;
+
+    @Option(names = "--profile", required = true, paramLabel = "P.json", description = "The profile file.")
+    Path profile;
+
+    @Option(names = "--topic", defaultValue = "guard.profiles", paramLabel = "TOPIC",
+            description = "Profiles topic (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--config", paramLabel = "kafka.properties", description = "Extra Kafka producer settings.")
+    Path config;
+
+    @Option(names = "--registry-url", paramLabel = "URL",
+            description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
+    String registryUrl;
+
+    @Override
+    public Integer call() throws Exception {
+        GuardProfile p = ProfileJson.read(profile);
+        Properties props = new Properties();
+        props.putAll(KafkaConfigFile.read(config));
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
+        RecordMetadata m = ProfilePublisher.publish(props, topic, p, serdes);
+        System.out.println("published profile " + p.profileId() + " for model " + p.modelSha256() + " to "
+                + m.topic() + "-" + m.partition() + "@" + m.offset() + " (key: the modelSha256)");
+        return 0;
+    }
+}

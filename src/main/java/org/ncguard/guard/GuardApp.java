@@ -1,0 +1,166 @@
+package org.ncguard.guard;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.ncguard.NcguardException;
+import org.ncguard.guard.score.ServedModels;
+import org.ncguard.guard.serde.GuardSerdes;
+import org.ncguard.profile.GuardProfile;
+import org.ncguard.profile.ProfileJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running guard: the topology of {@link GuardTopology} in Kafka Streams, with its models, profiles and meters.
+ * {@link #start} sets up the topics and starts; {@link #close} stops Kafka Streams and frees the models' native
+ * memory.
+ *
+ * <pre>
+ * try (GuardApp guard = GuardApp.start(GuardConfig.defaults("localhost:9092"),
+ *         Map.of("mnist", Path.of("mnist.onnx")), List.of(Path.of("profile.json")), 2)) {
+ *     guard.awaitRunning(Duration.ofSeconds(60));
+ *     ...
+ * }
+ * </pre>
+ */
+public final class GuardApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardApp.class);
+
+    private final GuardConfig config;
+    private final GuardEngine engine;
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private volatile boolean closed;
+
+    private GuardApp(GuardConfig config, GuardEngine engine, KafkaStreams streams, KafkaStreamsMetrics metrics) {
+        this.config = config;
+        this.engine = engine;
+        this.streams = streams;
+        this.streamsMetrics = metrics;
+    }
+
+    /**
+     * Loads the model and profile files and starts the guard.
+     *
+     * @param models     model id to ONNX file
+     * @param profiles   profile files (profile.json); each must belong to a served model
+     * @param ortThreads ONNX Runtime's intra-op threads per model
+     * @throws NcguardException when a file is missing or invalid, a profile fits no model, or the brokers are not there
+     */
+    public static GuardApp start(GuardConfig config, Map<String, Path> models, List<Path> profiles, int ortThreads)
+            throws NcguardException {
+        List<GuardProfile> read = new ArrayList<>();
+        for (Path p : profiles) {
+            read.add(ProfileJson.read(p));
+        }
+        ServedModels served = ServedModels.load(models, ortThreads);
+        try {
+            return start(config, served, read);
+        } catch (NcguardException | RuntimeException e) {
+            served.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the guard on models already loaded; the app owns them from now on and closes them.
+     *
+     * @throws NcguardException when a profile fits no model, or the brokers are not there
+     */
+    public static GuardApp start(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
+            throws NcguardException {
+        GuardEngine engine = GuardEngine.of(models);
+        for (GuardProfile p : profiles) {
+            ProfileBook.Outcome outcome = engine.profiles().offer(p, ProfileOrigin.file(p.profileId()), true);
+            if (outcome == ProfileBook.Outcome.REFUSED) {
+                ProfileBook.Refusal r = engine.profiles().pollRefusal();
+                throw new NcguardException((r == null ? "profile " + p.profileId() + " refused" : r.message())
+                        + "; give the profile built for the served model file");
+            }
+        }
+        GuardSerdes serdes = config.registryUrl() == null ? GuardSerdes.singleObject()
+                : GuardSerdes.registry(config.registryUrl());
+        Properties props = GuardStreamsConfig.of(config);
+        Properties admin = new Properties();
+        admin.putAll(config.kafka());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        TopicSetup.ensure(admin, config.topics());
+        KafkaStreams streams = new KafkaStreams(GuardTopology.build(config, serdes, engine), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> LOG.info("guard {} -> {}", before, now));
+        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+        metrics.bindTo(engine.metrics().registry());
+        streams.start();
+        LOG.info("guard started: {} -> {} / {}, mode {}, {}, models {}", config.topics().requests(),
+                config.topics().clean(), config.topics().quarantine(), config.mode(), config.guarantee(),
+                models.ids());
+        return new GuardApp(config, engine, streams, metrics);
+    }
+
+    /** Waits until Kafka Streams is running. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Kafka Streams' state. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Alive: not closed and Kafka Streams not failed. */
+    public boolean alive() {
+        return !closed && streams.state() != KafkaStreams.State.ERROR
+                && streams.state() != KafkaStreams.State.NOT_RUNNING;
+    }
+
+    /** Ready: running and serving at least one model. */
+    public boolean ready() {
+        return !closed && streams.state() == KafkaStreams.State.RUNNING && !engine.models().isEmpty();
+    }
+
+    public GuardConfig config() {
+        return config;
+    }
+
+    public GuardEngine engine() {
+        return engine;
+    }
+
+    /** Prometheus text of every meter: the guard's and Kafka Streams'. */
+    public String scrape() {
+        return engine.metrics().registry() instanceof PrometheusMeterRegistry p ? p.scrape() : "";
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            streams.close(Duration.ofSeconds(30));
+            streamsMetrics.close();
+            engine.models().close();
+        }
+    }
+}

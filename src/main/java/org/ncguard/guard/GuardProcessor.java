@@ -1,0 +1,183 @@
+package org.ncguard.guard;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.ncguard.avro.GuardAlert;
+import org.ncguard.avro.GuardVerdict;
+import org.ncguard.avro.InferenceRequest;
+import org.ncguard.avro.NeuronActivation;
+import org.ncguard.guard.score.ModelRunner;
+import org.ncguard.guard.score.PixelTable;
+import org.ncguard.guard.score.ScoringWorker;
+import org.ncguard.guard.serde.RequestReader;
+import org.ncguard.profile.GuardProfile;
+import org.ncguard.profile.LabelProfile;
+
+/**
+ * Scores each request and forwards it, key, value and headers unchanged plus the guard's headers, to the clean or
+ * quarantine sink; a verdict for every request and an alert for every suspicious one. A request that cannot be scored
+ * throws {@link MalformedRequestException} before anything is forwarded, so it ends in the dead-letter topic only.
+ */
+final class GuardProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    /** Neurons listed in an alert, at most. */
+    static final int ALERT_NEURONS = 10;
+
+    private final GuardTopology.Names names;
+    private final GuardEngine engine;
+    private final GuardPolicy policy;
+    private final RequestReader reader;
+    private final Deserializer<org.ncguard.avro.GuardProfile> profileDeserializer;
+    private final Map<String, ScoringWorker> workers = new HashMap<>();
+    private final Map<String, PixelTable> unitPixels = new HashMap<>();
+    private ProcessorContext<Object, Object> context;
+
+    GuardProcessor(GuardTopology.Names names, GuardEngine engine, GuardPolicy policy, RequestReader reader,
+                   Deserializer<org.ncguard.avro.GuardProfile> profileDeserializer) {
+        this.names = names;
+        this.engine = engine;
+        this.policy = policy;
+        this.reader = reader;
+        this.profileDeserializer = profileDeserializer;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        rereadProfiles();
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, t -> raiseRefusalAlerts());
+    }
+
+    /** Profiles restored into the global store before this task started: apply them (idempotent). */
+    private void rereadProfiles() {
+        KeyValueStore<String, byte[]> store = context.getStateStore(names.profileStore());
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                if (kv.value != null) {
+                    ProfileUpdater.offer(engine.profiles(), profileDeserializer,
+                            new ProfileOrigin(names.topics().profiles(), -1, -1), kv.value, false);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        raiseRefusalAlerts();
+        long start = System.nanoTime();
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        String topic = meta == null ? names.topics().requests() : meta.topic();
+        InferenceRequest request;
+        ModelRunner model;
+        ProfileBook.Active active;
+        GuardPolicy.Decision decision;
+        Integer predicted = null;
+        float[] activations;
+        try {
+            request = reader.read(topic, record.value());
+            model = engine.models().get(request.getModelId());
+            if (model == null) {
+                throw new MalformedRequestException(DlqReason.UNKNOWN_MODEL, "model '" + request.getModelId()
+                        + "' is not served here (served: " + engine.models().ids() + ")");
+            }
+            ScoringWorker worker = workers.computeIfAbsent(model.id(), k -> engine.models().get(k).newWorker());
+            active = engine.profiles().forModel(model.sha256());
+            if (request.getTensor() != null) {
+                PixelTable pixels = active != null ? active.pixels()
+                        : unitPixels.computeIfAbsent(model.id(), k -> PixelTable.unitRange(
+                        engine.models().get(k).shape().channels()));
+                predicted = worker.score(request.getTensor(), pixels);
+            } else if (request.getActivations() != null) {
+                worker.useActivations(request.getActivations());
+            } else {
+                throw new MalformedRequestException(DlqReason.NO_INPUT, "request " + request.getId()
+                        + " has neither a tensor nor activations");
+            }
+            activations = worker.activations();
+            Optional<GuardProfile.Suspicion> suspicion = active == null || active.profile().clean()
+                    ? Optional.empty() : active.profile().mostSuspicious(activations);
+            decision = policy.decide(suspicion);
+        } catch (MalformedRequestException e) {
+            engine.metrics().deadLetter(e.reason());
+            throw e;
+        }
+        long micros = (System.nanoTime() - start) / 1000;
+        String profileId = active == null ? null : active.profile().profileId();
+
+        Headers headers = record.headers();
+        set(headers, GuardHeaders.ACTION, decision.action().wire());
+        set(headers, GuardHeaders.LABEL, predicted == null ? GuardHeaders.NONE : predicted.toString());
+        set(headers, GuardHeaders.SUSPECT, decision.suspicious() ? decision.suspectedLabel().toString()
+                : GuardHeaders.NONE);
+        set(headers, GuardHeaders.SCORE, decision.score() == null ? GuardHeaders.NONE : decision.score().toString());
+        set(headers, GuardHeaders.PROFILE, profileId == null ? GuardHeaders.NONE : profileId);
+        context.forward(record, decision.action() == Action.DROP ? GuardTopology.QUARANTINE : GuardTopology.CLEAN);
+
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        GuardVerdict verdict = new GuardVerdict(request.getId(), model.id(), model.sha256(), profileId, predicted,
+                decision.action().wire(), decision.suspectedLabel(), decision.score(), decision.threshold(), micros,
+                now, false);
+        context.forward(new Record<>(request.getId(), verdict, record.timestamp()), GuardTopology.VERDICTS);
+        if (decision.suspicious()) {
+            LabelProfile label = active.profile().label(decision.suspectedLabel()).orElseThrow();
+            GuardAlert alert = new GuardAlert("suspicious-request", decision.severity(), verdict,
+                    excited(label, activations), topic, meta == null ? -1 : meta.partition(),
+                    meta == null ? -1L : meta.offset(), null);
+            context.forward(new Record<>(request.getId(), alert, record.timestamp()), GuardTopology.ALERTS);
+        }
+        engine.metrics().requests(model.id()).increment();
+        engine.metrics().action(model.id(), decision.action(), predicted == null ? GuardHeaders.NONE
+                : predicted.toString()).increment();
+        engine.metrics().latency(model.id()).record(micros, java.util.concurrent.TimeUnit.MICROSECONDS);
+    }
+
+    private static void set(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The label's neurons with the request's activations, most excited first. */
+    private static List<NeuronActivation> excited(LabelProfile label, float[] activations) {
+        int[] neurons = label.neurons();
+        List<NeuronActivation> list = new ArrayList<>(neurons.length);
+        for (int n : neurons) {
+            list.add(new NeuronActivation(n, activations[n]));
+        }
+        list.sort((a, b) -> Float.compare(b.getActivation(), a.getActivation()));
+        return list.size() > ALERT_NEURONS ? new ArrayList<>(list.subList(0, ALERT_NEURONS)) : list;
+    }
+
+    /** Alerts for profiles refused since the last call (by any task of this instance). */
+    private void raiseRefusalAlerts() {
+        ProfileBook.Refusal r;
+        while ((r = engine.profiles().pollRefusal()) != null) {
+            GuardAlert alert = new GuardAlert("profile-refused", "warning", null, List.of(), r.origin().topic(),
+                    r.origin().partition(), r.origin().offset(), r.message());
+            String key = r.modelSha256() != null ? r.modelSha256() : r.origin().toString();
+            context.forward(new Record<>(key, alert, context.currentSystemTimeMs()), GuardTopology.ALERTS);
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.values().forEach(ScoringWorker::close);
+        workers.clear();
+    }
+}

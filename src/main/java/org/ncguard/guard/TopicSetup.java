@@ -1,0 +1,85 @@
+package org.ncguard.guard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.ncguard.NcguardException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the guard's topics that do not exist yet, with the requests topic's partition count (the profiles topic:
+ * one partition, compacted), and leaves existing ones as they are.
+ */
+public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+
+    private TopicSetup() {
+    }
+
+    /**
+     * Ensures every topic exists. A missing requests topic is created with one partition.
+     *
+     * @param admin the properties of an admin client (bootstrap and security settings)
+     * @throws NcguardException when the brokers cannot be reached
+     */
+    public static void ensure(Properties admin, GuardTopics topics) throws NcguardException {
+        try (Admin client = Admin.create(admin)) {
+            Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
+            int partitions = 1;
+            if (existing.contains(topics.requests())) {
+                TopicDescription d = client.describeTopics(List.of(topics.requests())).allTopicNames()
+                        .get(30, TimeUnit.SECONDS).get(topics.requests());
+                partitions = d.partitions().size();
+            } else {
+                create(client, new NewTopic(topics.requests(), Optional.of(1), Optional.empty()));
+            }
+            List<NewTopic> missing = new ArrayList<>();
+            for (String t : topics.outputs()) {
+                if (!existing.contains(t)) {
+                    missing.add(new NewTopic(t, Optional.of(partitions), Optional.empty()));
+                }
+            }
+            if (!existing.contains(topics.profiles())) {
+                missing.add(new NewTopic(topics.profiles(), Optional.of(1), Optional.empty())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            }
+            for (NewTopic t : missing) {
+                create(client, t);
+            }
+        } catch (TimeoutException e) {
+            throw new NcguardException("no Kafka broker answered at " + admin.get("bootstrap.servers")
+                    + " within 30 s; start one (ncguard broker) or fix --bootstrap");
+        } catch (ExecutionException e) {
+            throw new NcguardException("cannot set up the guard's topics at " + admin.get("bootstrap.servers") + ": "
+                    + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NcguardException("interrupted while setting up topics");
+        }
+    }
+
+    private static void create(Admin client, NewTopic t) throws ExecutionException, InterruptedException,
+            TimeoutException {
+        try {
+            client.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+            LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * A single-node Apache Kafka broker (KRaft, broker and controller in one) inside the JVM: for trying the guard
+ * locally, the demo and the tests, with the settings one node needs for exactly-once Kafka Streams.
+ */
+package org.ncguard.guard.broker;

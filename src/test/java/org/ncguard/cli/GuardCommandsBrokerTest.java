@@ -1,0 +1,104 @@
+package org.ncguard.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ncguard.engine.ImageShape;
+import org.ncguard.engine.Layout;
+import org.ncguard.engine.OnnxBuilder;
+import org.ncguard.engine.OnnxModel;
+import org.ncguard.guard.serde.GuardSerdes;
+import org.ncguard.profile.GuardProfile;
+import org.ncguard.profile.InputSpec;
+import org.ncguard.profile.LabelProfile;
+import org.ncguard.profile.PenultimateLayer;
+import org.ncguard.profile.ProfileAvro;
+import org.ncguard.profile.ProfileJson;
+import org.ncguard.profile.Roc;
+import org.ncguard.profile.RocCurve;
+import org.ncguard.testing.SharedBroker;
+import org.ncguard.testing.TopicReader;
+
+/** {@code serve} and {@code publish-profile} on the command line: user errors are one line and exit 2. */
+class GuardCommandsBrokerTest {
+
+    @TempDir
+    Path dir;
+
+    private Path model() throws Exception {
+        Path file = dir.resolve("m.onnx");
+        OnnxBuilder.image(new ImageShape(1, 8, 8, Layout.NCHW), 13, 3).conv(2, 3, 1, 1).relu().view().dense(4)
+                .relu().dense(3).write(file);
+        return file;
+    }
+
+    private Path profile(String sha, OnnxModel m) throws Exception {
+        GuardProfile p = new GuardProfile(1, "cli-profile", "2026-01-01T00:00:00Z", sha, 3,
+                new PenultimateLayer(m.penultimate().tensor(), m.penultimate().size()),
+                new InputSpec(m.input().name(), "NCHW", 1, 8, 8, 1f / 255f, new float[] {0}, new float[] {1}),
+                0.05, "ncguard", List.of(new LabelProfile(2, new int[] {0}, new float[] {1}, new float[] {0},
+                        new float[] {1}, 0.5, new float[] {1}, 0, 1, new Roc(new RocCurve(0.9, List.of()), null))),
+                null, Map.of());
+        Path file = dir.resolve(sha.substring(0, 6) + ".json");
+        Files.write(file, ProfileJson.toBytes(p));
+        return file;
+    }
+
+    @Test
+    void publishProfileWritesTheAvroRecordKeyedByTheModelHash() throws Exception {
+        OnnxModel m = OnnxModel.load(model());
+        Path file = profile(m.sha256(), m);
+        String bootstrap = SharedBroker.bootstrap();
+        String topic = "cli.profiles." + System.nanoTime();
+        CliRun run = CliRun.of("publish-profile", "--bootstrap", bootstrap, "--profile", file.toString(),
+                "--topic", topic);
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("published profile cli-profile"), run.out());
+        try (TopicReader reader = new TopicReader(bootstrap, List.of(topic))) {
+            List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> !l.isEmpty(), Duration.ofSeconds(30));
+            assertEquals(1, got.size());
+            assertEquals(m.sha256(), new String(got.get(0).key(), StandardCharsets.UTF_8));
+            GuardProfile back = ProfileAvro.fromAvro(GuardSerdes.singleObject().profiles().deserializer()
+                    .deserialize(topic, got.get(0).value()));
+            assertEquals(ProfileJson.read(file), back);
+        }
+    }
+
+    @Test
+    void userErrorsAreOneLineWithExitCode2() throws Exception {
+        Path modelFile = model();
+        OnnxModel m = OnnxModel.load(modelFile);
+        CliRun badSpec = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "m.onnx");
+        assertEquals(2, badSpec.exitCode());
+        assertTrue(badSpec.err().contains("--model takes ID=M.onnx"), badSpec.err());
+
+        CliRun missing = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "a=" + dir.resolve("no.onnx"));
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("model file not found"), missing.err());
+
+        CliRun mode = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "a=" + modelFile, "--mode", "block");
+        assertEquals(2, mode.exitCode());
+        assertTrue(mode.err().contains("mode must be drop or flag"), mode.err());
+
+        Path foreign = profile("ab".repeat(32), m);
+        CliRun refused = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "a=" + modelFile,
+                "--profile", foreign.toString());
+        assertEquals(2, refused.exitCode());
+        assertTrue(refused.err().contains("which this guard does not serve"), refused.err());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+
+        CliRun noProfile = CliRun.of("publish-profile", "--bootstrap", "localhost:1", "--profile",
+                dir.resolve("none.json").toString());
+        assertEquals(2, noProfile.exitCode());
+        assertTrue(noProfile.err().contains("profile not found"), noProfile.err());
+    }
+}

@@ -1,0 +1,208 @@
+package org.ncguard.guard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ncguard.avro.GuardVerdict;
+import org.ncguard.guard.score.ModelRunner;
+import org.ncguard.guard.serde.GuardSerdes;
+import org.ncguard.profile.GuardProfile;
+import org.ncguard.profile.ProfileJson;
+import org.ncguard.testing.SharedBroker;
+import org.ncguard.testing.TopicReader;
+
+/** The guard against a real in-process Kafka broker, with a real model and profile. */
+class GuardBrokerTest {
+
+    @TempDir
+    static Path dir;
+
+    static String bootstrap;
+    static Path modelFile;
+    static Path profileFile;
+    static GuardProfile profile;
+    private final GuardSerdes serdes = GuardSerdes.singleObject();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        bootstrap = SharedBroker.bootstrap();
+        modelFile = GuardFixtures.tinyModel(dir, 7);
+        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
+            profile = GuardFixtures.profile(m, "profile-1", "2026-01-01T00:00:00Z");
+        }
+        profileFile = dir.resolve("profile.json");
+        Files.write(profileFile, ProfileJson.toBytes(profile));
+    }
+
+    /** A fresh requests topic (and so fresh output topics) per test. */
+    static GuardConfig config(String name, int partitions) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        return GuardConfig.defaults(bootstrap)
+                .withTopics(new GuardTopics(name, name + ".clean", name + ".quarantine", name + ".alerts",
+                        name + ".verdicts", name + ".profiles", name + ".dlq"))
+                .withApplicationId("guard-" + name)
+                .withKafka(Map.of("commit.interval.ms", "100"));
+    }
+
+    static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    byte[] encode(String id, byte[] pixels) {
+        return serdes.requests().serializer().serialize("x", GuardFixtures.request(id, pixels));
+    }
+
+    static String key(ConsumerRecord<byte[], byte[]> r) {
+        return new String(r.key(), StandardCharsets.UTF_8);
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void endToEndEveryRequestEndsInExactlyOnePlace() throws Exception {
+        String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        GuardConfig cfg = config(name, 2);
+        Set<String> cleanIds = new HashSet<>();
+        Set<String> triggerIds = new HashSet<>();
+        Set<String> badIds = new HashSet<>();
+        try (GuardApp guard = GuardApp.start(cfg, Map.of(GuardFixtures.MODEL_ID, modelFile), List.of(profileFile), 1)) {
+            assertTrue(guard.awaitRunning(Duration.ofSeconds(60)), "running: " + guard.state());
+            try (KafkaProducer<String, byte[]> out = producer()) {
+                for (int i = 0; i < 20; i++) {
+                    String id = "c" + i;
+                    cleanIds.add(id);
+                    out.send(new ProducerRecord<>(name, id, encode(id, GuardFixtures.clean(100 + i))));
+                    if (i % 2 == 0) {
+                        String t = "t" + i;
+                        triggerIds.add(t);
+                        out.send(new ProducerRecord<>(name, t, encode(t, GuardFixtures.triggered(100 + i))));
+                    }
+                    if (i % 4 == 0) {
+                        String b = "b" + i;
+                        badIds.add(b);
+                        out.send(new ProducerRecord<>(name, b, ("not avro " + i).getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+            }
+            int total = cleanIds.size() + triggerIds.size() + badIds.size();
+            try (TopicReader reader = new TopicReader(bootstrap, List.of(cfg.topics().clean(),
+                    cfg.topics().quarantine(), cfg.topics().dlq()));
+                    TopicReader verdicts = new TopicReader(bootstrap, List.of(cfg.topics().verdicts()))) {
+                List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> l.size() >= total, Duration.ofSeconds(60));
+                Map<String, String> where = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> r : got) {
+                    String previous = where.put(key(r), r.topic());
+                    assertEquals(null, previous, "request " + key(r) + " seen twice");
+                }
+                assertEquals(total, where.size());
+                cleanIds.forEach(id -> assertEquals(cfg.topics().clean(), where.get(id), id));
+                triggerIds.forEach(id -> assertEquals(cfg.topics().quarantine(), where.get(id), id));
+                badIds.forEach(id -> assertEquals(cfg.topics().dlq(), where.get(id), id));
+                got.stream().filter(r -> r.topic().equals(cfg.topics().dlq()))
+                        .forEach(r -> assertEquals("not-avro", header(r, GuardHeaders.DLQ_REASON)));
+
+                List<ConsumerRecord<byte[], byte[]>> v = verdicts.until(l -> l.size() >= total - badIds.size(),
+                        Duration.ofSeconds(30));
+                assertEquals(total - badIds.size(), v.size());
+                long drops = v.stream().map(r -> serdes.verdicts().deserializer().deserialize("v", r.value()))
+                        .filter(x -> x.getAction().equals("drop")).count();
+                assertEquals(triggerIds.size(), drops);
+            }
+            String metrics = guard.scrape();
+            assertTrue(metrics.contains("ncguard_requests_total{model=\"tiny\"} 30.0"), metrics);
+            assertTrue(metrics.contains("ncguard_dlq_total{reason=\"not-avro\"} 5.0"), metrics);
+            assertTrue(metrics.contains("kafka_stream"), "Kafka Streams' own metrics are bound");
+        }
+    }
+
+    @Test
+    void profilePublishedWhileTrafficFlowsAppliesWithoutRestart() throws Exception {
+        String name = "reload-" + UUID.randomUUID().toString().substring(0, 8);
+        GuardConfig cfg = config(name, 1);
+        try (GuardApp guard = GuardApp.start(cfg, Map.of(GuardFixtures.MODEL_ID, modelFile), List.of(), 1);
+                KafkaProducer<String, byte[]> out = producer();
+                TopicReader reader = new TopicReader(bootstrap, List.of(cfg.topics().clean(),
+                        cfg.topics().quarantine()))) {
+            assertTrue(guard.awaitRunning(Duration.ofSeconds(60)));
+            int sent = 0;
+            List<ConsumerRecord<byte[], byte[]>> got = List.of();
+            boolean published = false;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < end) {
+                String id = "t" + sent++;
+                out.send(new ProducerRecord<>(name, id, encode(id, GuardFixtures.triggered(sent))));
+                out.flush();
+                got = reader.settle(Duration.ofMillis(50));
+                if (!published && got.size() >= 5) {
+                    Properties p = new Properties();
+                    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                    ProfilePublisher.publish(p, cfg.topics().profiles(), profile, serdes);
+                    published = true;
+                }
+                if (got.stream().filter(r -> r.topic().equals(cfg.topics().quarantine())).count() >= 5) {
+                    break;
+                }
+            }
+            final int total = sent;
+            got = reader.until(l -> l.size() >= total, Duration.ofSeconds(30));
+            assertTrue(published);
+            long passedBefore = got.stream().filter(r -> r.topic().equals(cfg.topics().clean())).count();
+            assertTrue(passedBefore >= 5, "requests before the profile pass: " + passedBefore);
+            assertTrue(got.stream().filter(r -> r.topic().equals(cfg.topics().quarantine())).count() >= 5);
+            Set<String> ids = new HashSet<>();
+            got.forEach(r -> assertTrue(ids.add(key(r)), "seen twice: " + key(r)));
+            assertEquals(total, ids.size(), "nothing lost");
+            // Once dropping started, nothing passes again: the profile stays in force.
+            int firstDrop = -1;
+            for (int i = 0; i < got.size(); i++) {
+                if (got.get(i).topic().equals(cfg.topics().quarantine())) {
+                    firstDrop = i;
+                    break;
+                }
+            }
+            for (int i = firstDrop; i < got.size(); i++) {
+                assertEquals(cfg.topics().quarantine(), got.get(i).topic(), "after the first drop: " + key(got.get(i)));
+                assertEquals("profile-1", header(got.get(i), GuardHeaders.PROFILE));
+            }
+            assertEquals(1, guard.engine().profiles().version(profile.modelSha256()));
+        }
+    }
+}
