@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Backdoor guard for image classifiers: Neural Cleanse offline, a Kafka Streams guard online.",
-        subcommands = {InspectCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
+        subcommands = {DemoCommand.class, InspectCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
                 ProfileCommand.class, BrokerCommand.class, ServeCommand.class, PublishProfileCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
