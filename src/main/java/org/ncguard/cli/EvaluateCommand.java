@@ -31,13 +31,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--trigger", paramLabel = "SPEC",
-            description = "square:SIZE[:COLOR][:CORNER], checker:SIZE[:CORNER], watermark:ALPHA[:SEED] or "
-                    + "image:FILE.png.")
-    String trigger;
-
-    @Option(names = "--target", paramLabel = "LABEL", description = "The label the trigger should send images to.")
-    Integer target;
+    @Mixin
+    RealTriggerOptions real;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
@@ -47,10 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((trigger == null) != (target == null)) {
-            throw new NcguardException(trigger == null ? "--target needs --trigger" : "--trigger needs --target");
-        }
-        TriggerSpec spec = trigger == null ? null : TriggerSpec.parse(trigger);
+        TriggerSpec spec = real.spec();
         int n = threads.count();
         OnnxModel m = OnnxModel.load(model);
         long start = System.nanoTime();
@@ -60,7 +52,7 @@ final class EvaluateCommand implements Callable<Integer> {
             dataName = images.name();
             Trigger stamp = spec == null ? null : spec.build(images.shape());
             e = new Evaluator(scorer, data.preprocessor(m.input().shape())).evaluate(images, stamp,
-                    target == null ? -1 : target);
+                    real.targetOrNone());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {
@@ -71,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
             r.put("correct", e.correct());
             r.put("attackSamples", e.withTrigger() ? e.attackSamples() : null);
             r.put("trigger", spec == null ? null : spec.spec());
-            r.put("target", target);
+            r.put("target", real.target);
             r.put("model", m.source());
             r.put("sha256", m.sha256());
             r.put("data", dataName);
@@ -84,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
             if (e.withTrigger()) {
                 row("attack success", e.attackSuccess() == null ? "n/a: every image has the target label"
                         : String.format("%.2f%% (%d of %d stamped images with another label classified as %d)",
-                                100 * e.attackSuccess(), e.attackHits(), e.attackSamples(), target));
+                                100 * e.attackSuccess(), e.attackHits(), e.attackSamples(), real.target));
             }
         }
         return 0;

@@ -67,12 +67,9 @@ final class ProfileCommand implements Callable<Integer> {
             description = "Labels to guard, comma-separated (default: the scan's flagged labels).")
     String labels;
 
-    @Option(names = "--trigger", paramLabel = "SPEC",
-            description = "The real trigger, when known (lab models): measured beside the reversed one.")
-    String trigger;
-
-    @Option(names = "--target", paramLabel = "LABEL", description = "The real trigger's target label.")
-    Integer target;
+    /** The real trigger, when known (lab models): measured beside the reversed one. */
+    @Mixin
+    RealTriggerOptions real;
 
     @Option(names = "--samples", defaultValue = "3000",
             description = "Clean images in all, split into ranking, calibration and held-out thirds "
@@ -90,9 +87,7 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((trigger == null) != (target == null)) {
-            throw new NcguardException(trigger == null ? "--target needs --trigger" : "--trigger needs --target");
-        }
+        TriggerSpec realSpec = real.spec();
         if (out.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
             throw new NcguardException("--out " + out + " is the model itself; write the profile to another file");
         }
@@ -102,23 +97,16 @@ final class ProfileCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new NcguardException("bad profile option: " + e.getMessage());
         }
-        TriggerSpec realSpec = trigger == null ? null : TriggerSpec.parse(trigger);
         OnnxModel m = OnnxModel.load(model);
+        real.requireTargetBelow(m.labels(), m.source());
         ScanTriggers scanned = ScanTriggers.load(scan, m, labels == null ? null : Labels.parse("--labels", labels));
         Path page = pageOf(out);
         ProfileBuilder.Result result;
         try (ImageSource images = data.open(); OrtScorer scorer = new OrtScorer(m, new ScorerOptions(threads.count()))) {
-            ProfileBuilder.Stamp real = null;
-            if (realSpec != null) {
-                if (target < 0 || target >= m.labels()) {
-                    throw new NcguardException("--target " + target + " is out of range: " + m.source()
-                            + " has labels 0.." + (m.labels() - 1));
-                }
-                real = new ProfileBuilder.Stamp(realSpec.build(images.shape()).withChannels(m.input().shape()
-                        .channels()), target);
-            }
+            ProfileBuilder.Stamp realStamp = realSpec == null ? null : new ProfileBuilder.Stamp(
+                    realSpec.build(images.shape()).withChannels(m.input().shape().channels()), real.target);
             result = new ProfileBuilder(scorer, data.preprocessor(m.input().shape()), settings)
-                    .build(images, scanned.stamps(), real, scanned.source());
+                    .build(images, scanned.stamps(), realStamp, scanned.source());
         }
         write(out, ProfileJson.toBytes(result.profile()));
         write(page, ProfilePage.render(result, m.source().replaceAll(".*/", ""))
