@@ -2,22 +2,17 @@ package org.ncguard.demo;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.ncguard.NcguardException;
-import org.ncguard.avro.InferenceRequest;
 import org.ncguard.guard.GuardApp;
 import org.ncguard.guard.GuardConfig;
 import org.ncguard.guard.ProfilePublisher;
+import org.ncguard.guard.bench.Latencies;
+import org.ncguard.guard.bench.PacedSender;
+import org.ncguard.guard.bench.RoutedRecords;
 import org.ncguard.guard.broker.EmbeddedBroker;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.engine.OnnxModel;
@@ -97,37 +92,10 @@ public final class Demo {
     private DemoReport send(DemoTraffic traffic, String bootstrap, GuardConfig config, GuardSerdes serdes)
             throws NcguardException, InterruptedException {
         int n = traffic.count();
-        AtomicLongArray sentNanos = new AtomicLongArray(n);
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
         String topic = config.topics().requests();
-        Thread sender = new Thread(() -> {
-            var serializer = serdes.requests().serializer();
-            try (KafkaProducer<String, byte[]> out = new KafkaProducer<>(p, new StringSerializer(),
-                    new ByteArraySerializer())) {
-                long start = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    long due = start + (long) (i * 1e9 / settings.rate());
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                    InferenceRequest r = traffic.requests().get(i);
-                    byte[] value = serializer.serialize(topic, r);
-                    sentNanos.set(i, System.nanoTime());
-                    out.send(new ProducerRecord<>(topic, r.getId(), value));
-                }
-                out.flush();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        }, "demo-traffic");
-
+        var serializer = serdes.requests().serializer();
+        List<byte[]> values = traffic.requests().stream().map(r -> serializer.serialize(topic, r)).toList();
+        PacedSender sender = new PacedSender(bootstrap, topic, values, settings.rate());
         try (RoutedRecords routed = new RoutedRecords(bootstrap, config.topics().clean(),
                 config.topics().quarantine(), n)) {
             sender.start();
@@ -135,16 +103,16 @@ public final class Demo {
             long drainEnd = Long.MAX_VALUE;
             while (routed.routed() < n && System.nanoTime() < drainEnd) {
                 routed.poll(Duration.ofMillis(50));
-                if (!sender.isAlive() && drainEnd == Long.MAX_VALUE) {
+                if (!sender.sending() && drainEnd == Long.MAX_VALUE) {
                     drainEnd = System.nanoTime() + DRAIN.toNanos();
                 }
-                if (failure.get() != null) {
-                    throw new NcguardException("sending requests failed: " + failure.get().getMessage(),
-                            failure.get());
+                if (sender.failure() != null) {
+                    throw new NcguardException("sending requests failed: " + sender.failure().getMessage(),
+                            sender.failure());
                 }
                 if (System.nanoTime() - lastPrint > 1_000_000_000L) {
                     lastPrint = System.nanoTime();
-                    progress.printf("sent %d/%d, routed %d (quarantined %d)%n", sent(sentNanos), n, routed.routed(),
+                    progress.printf("sent %d/%d, routed %d (quarantined %d)%n", sender.sent(), n, routed.routed(),
                             routed.quarantined());
                 }
             }
@@ -154,39 +122,20 @@ public final class Demo {
             if (routed.strangers() > 0) {
                 log.warn("{} routed record(s) carried keys this demo did not send", routed.strangers());
             }
-            return report(traffic, sentNanos, routed);
+            return report(traffic, Latencies.of(sender, routed, n), routed);
         }
     }
 
-    private static int sent(AtomicLongArray sentNanos) {
-        int count = 0;
-        for (int i = 0; i < sentNanos.length(); i++) {
-            if (sentNanos.get(i) != 0) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    private static DemoReport report(DemoTraffic traffic, AtomicLongArray sentNanos, RoutedRecords routed) {
+    private static DemoReport report(DemoTraffic traffic, Latencies latencies, RoutedRecords routed) {
         int n = traffic.count();
         int triggered = traffic.triggeredCount();
         int caught = 0;
         int falsePositives = 0;
         int lost = 0;
-        double[] latencies = new double[n];
-        int arrived = 0;
-        long firstSent = Long.MAX_VALUE;
-        long lastArrived = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
-            firstSent = Math.min(firstSent, sentNanos.get(i));
             if (!routed.arrived(i)) {
                 lost++;
-                continue;
-            }
-            lastArrived = Math.max(lastArrived, routed.arrivedNanos(i));
-            latencies[arrived++] = (routed.arrivedNanos(i) - sentNanos.get(i)) / 1e6;
-            if (routed.caught(i)) {
+            } else if (routed.caught(i)) {
                 if (traffic.triggered()[i]) {
                     caught++;
                 } else {
@@ -194,19 +143,7 @@ public final class Demo {
                 }
             }
         }
-        double[] sorted = Arrays.copyOf(latencies, arrived);
-        Arrays.sort(sorted);
-        double seconds = arrived == 0 ? 0 : (lastArrived - firstSent) / 1e9;
         return new DemoReport(n, n - triggered, triggered, caught, falsePositives, lost, routed.duplicates(),
-                seconds > 0 ? arrived / seconds : 0, percentile(sorted, 0.50), percentile(sorted, 0.99));
-    }
-
-    /** The value at rank {@code ceil(q * n)} of ascending values; 0 for none. */
-    static double percentile(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int rank = (int) Math.ceil(q * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
+                latencies.throughput(), latencies.percentile(0.50), latencies.percentile(0.99));
     }
 }

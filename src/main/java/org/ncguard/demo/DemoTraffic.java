@@ -13,6 +13,7 @@ import org.ncguard.data.ImageSource;
 import org.ncguard.data.Trigger;
 import org.ncguard.data.TriggerSpec;
 import org.ncguard.engine.ImageShape;
+import org.ncguard.guard.bench.PacedSender;
 
 /**
  * The demo's requests: fresh sign images as raw 8-bit pixels ([H, W, C], as image files hold them), a share of them
@@ -22,23 +23,6 @@ import org.ncguard.engine.ImageShape;
  * @param triggered whether each carries the trigger
  */
 record DemoTraffic(List<InferenceRequest> requests, boolean[] triggered) {
-
-    /** The request id of request {@code i}: also its record key. */
-    static String id(int i) {
-        return String.format("req-%06d", i);
-    }
-
-    /** Index of the request with id {@code id}, or -1 for an id the demo did not send. */
-    static int index(String id) {
-        if (id == null || !id.startsWith("req-")) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(id.substring(4));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 
     static DemoTraffic generate(int count, double triggeredShare, String modelId, long seed) throws NcguardException {
         InferenceRequest[] requests = new InferenceRequest[count];
@@ -54,7 +38,7 @@ record DemoTraffic(List<InferenceRequest> requests, boolean[] triggered) {
                 if (triggered[i]) {
                     trigger.stampInPlace(pixels, 0);
                 }
-                requests[i] = new InferenceRequest(id(i), modelId, Instant.now(), tensor(pixels, shape), null,
+                requests[i] = new InferenceRequest(PacedSender.key(i), modelId, Instant.now(), tensor(pixels, shape), null,
                         Map.of("demo", triggered[i] ? "triggered" : "clean"));
             }
         }

@@ -1,4 +1,4 @@
-package org.ncguard.demo;
+package org.ncguard.guard.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,9 +16,9 @@ import org.ncguard.guard.GuardHeaders;
 
 /**
  * Reads what the guard routed (the clean and quarantine topics, committed records only) and notes, for every request
- * the demo sent, when it first arrived, whether the guard acted on it, and how often it arrived.
+ * sent by a {@link PacedSender}, when it first arrived, whether the guard acted on it, and how often it arrived.
  */
-final class RoutedRecords implements AutoCloseable {
+public final class RoutedRecords implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String quarantine;
@@ -29,7 +29,12 @@ final class RoutedRecords implements AutoCloseable {
     private int quarantined;
     private int strangers;
 
-    RoutedRecords(String bootstrap, String clean, String quarantine, int requests) {
+    /**
+     * @param clean      the guard's clean topic
+     * @param quarantine its quarantine topic
+     * @param requests   how many requests were sent, keyed {@link PacedSender#key(int) key(0 .. requests - 1)}
+     */
+    public RoutedRecords(String bootstrap, String clean, String quarantine, int requests) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "ncguard-demo-" + UUID.randomUUID());
@@ -46,10 +51,10 @@ final class RoutedRecords implements AutoCloseable {
     }
 
     /** Reads for up to {@code wait}. */
-    void poll(Duration wait) {
+    public void poll(Duration wait) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(wait)) {
             long now = System.nanoTime();
-            int i = DemoTraffic.index(r.key());
+            int i = PacedSender.index(r.key());
             if (i < 0 || i >= copies.length) {
                 strangers++;
                 continue;
@@ -72,33 +77,33 @@ final class RoutedRecords implements AutoCloseable {
     }
 
     /** Distinct requests seen so far. */
-    int routed() {
+    public int routed() {
         return routed;
     }
 
-    int quarantined() {
+    public int quarantined() {
         return quarantined;
     }
 
     /** Records whose key is no request of this demo. */
-    int strangers() {
+    public int strangers() {
         return strangers;
     }
 
-    boolean arrived(int i) {
+    public boolean arrived(int i) {
         return copies[i] > 0;
     }
 
-    long arrivedNanos(int i) {
+    public long arrivedNanos(int i) {
         return arrivedNanos[i];
     }
 
-    boolean caught(int i) {
+    public boolean caught(int i) {
         return caught[i];
     }
 
     /** Copies beyond the first, over all requests. */
-    int duplicates() {
+    public int duplicates() {
         int d = 0;
         for (int c : copies) {
             d += Math.max(0, c - 1);

@@ -1,0 +1,234 @@
+package org.ncguard.guard.bench;
+
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.ncguard.NcguardException;
+import org.ncguard.avro.InferenceRequest;
+import org.ncguard.avro.Tensor;
+import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.OrtScorer;
+import org.ncguard.engine.ScorerOptions;
+import org.ncguard.guard.GuardApp;
+import org.ncguard.guard.GuardConfig;
+import org.ncguard.guard.GuardTopics;
+import org.ncguard.guard.Guarantee;
+import org.ncguard.guard.TopicSetup;
+import org.ncguard.guard.broker.EmbeddedBroker;
+import org.ncguard.guard.score.ServedModels;
+import org.ncguard.guard.serde.GuardSerdes;
+import org.ncguard.profile.GuardProfile;
+import org.ncguard.profile.InputSpec;
+import org.ncguard.profile.LabelProfile;
+
+/**
+ * The guard's speed on this machine, beside bare ONNX Runtime scoring of the same inputs: for each guarantee, the
+ * throughput of draining a backlog of requests, then the latency (producing a request to reading its routed record)
+ * under a steady load at half that throughput. Everything runs in this JVM, the broker included, with the thread
+ * counts it prints. Prints figures; asserts nothing.
+ */
+public final class GuardBench {
+
+    private static final String MODEL_ID = "bench";
+
+    private final Path model;
+    private final GuardProfile profile;
+    private final int requests;
+    private final double latencySeconds;
+    private final PrintStream out;
+
+    /**
+     * @param model          the served model
+     * @param profile        its profile; null for one made up with {@value #NEURONS} neurons per label (the cost of
+     *                       ncguard's default score)
+     * @param requests       requests in each throughput run
+     * @param latencySeconds length of each latency run
+     */
+    public GuardBench(Path model, GuardProfile profile, int requests, double latencySeconds, PrintStream out) {
+        this.model = model;
+        this.profile = profile;
+        this.requests = requests;
+        this.latencySeconds = latencySeconds;
+        this.out = out;
+    }
+
+    /** Neurons per label of the made-up profile. */
+    static final int NEURONS = 100;
+
+    public void run() throws NcguardException, InterruptedException {
+        OnnxModel m = OnnxModel.load(model);
+        GuardProfile p = profile != null ? profile : madeUpProfile(m);
+        InputSpec in = p.input();
+        List<InferenceRequest> images = images(in, 256);
+        double bare = bareRate(m, images, in);
+        out.printf("%-62s %10.0f requests/s%n", "bare ONNX Runtime, batch 1, 1 thread (same images)", bare);
+        GuardSerdes serdes = GuardSerdes.singleObject();
+        try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
+            for (Guarantee g : Guarantee.values()) {
+                String name = g.name().toLowerCase().replace('_', '-');
+                double max = throughput(broker, g, p, images, serdes, name + "-flood");
+                out.printf("%-62s %10.0f requests/s = %.2f of bare ORT%n", "guard " + name
+                        + ", backlog drained (1 stream thread, 1 ORT thread)", max, max / bare);
+                Latencies l = latency(broker, g, p, images, serdes, name + "-steady", max / 2);
+                out.printf("%-62s %10.1f ms p50, %.1f ms p99 (%d requests)%n", "guard " + name + ", at "
+                        + Math.round(max / 2) + " requests/s", l.percentile(0.5), l.percentile(0.99),
+                        l.sortedMillis().length);
+            }
+        }
+    }
+
+    private double throughput(EmbeddedBroker broker, Guarantee g, GuardProfile p, List<InferenceRequest> images,
+            GuardSerdes serdes, String run) throws NcguardException, InterruptedException {
+        GuardConfig config = config(broker, g, run);
+        List<byte[]> values = values(images, requests, config.topics().requests(), serdes);
+        // The backlog is written before the guard starts, so the guard, not the producer, sets the pace.
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        TopicSetup.ensure(admin, config.topics());
+        PacedSender sender = new PacedSender(broker.bootstrap(), config.topics().requests(), values, 0);
+        sender.start();
+        sender.join();
+        try (GuardApp guard = GuardApp.start(config, ServedModels.load(Map.of(MODEL_ID, model), 1), List.of(p));
+                RoutedRecords routed = new RoutedRecords(broker.bootstrap(), config.topics().clean(),
+                        config.topics().quarantine(), requests)) {
+            drain(routed, requests, Duration.ofSeconds(300));
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (int i = 0; i < requests; i++) {
+                if (routed.arrived(i)) {
+                    first = Math.min(first, routed.arrivedNanos(i));
+                    last = Math.max(last, routed.arrivedNanos(i));
+                }
+            }
+            return last > first ? (routed.routed() - 1) / ((last - first) / 1e9) : 0;
+        }
+    }
+
+    private Latencies latency(EmbeddedBroker broker, Guarantee g, GuardProfile p, List<InferenceRequest> images,
+            GuardSerdes serdes, String run, double rate) throws NcguardException, InterruptedException {
+        GuardConfig config = config(broker, g, run);
+        int n = Math.max(10, (int) (rate * latencySeconds));
+        List<byte[]> values = values(images, n, config.topics().requests(), serdes);
+        try (GuardApp guard = GuardApp.start(config, ServedModels.load(Map.of(MODEL_ID, model), 1), List.of(p));
+                RoutedRecords routed = new RoutedRecords(broker.bootstrap(), config.topics().clean(),
+                        config.topics().quarantine(), n)) {
+            guard.awaitRunning(Duration.ofSeconds(60));
+            // Warm the consumer's assignment up before the clock starts.
+            routed.poll(Duration.ofMillis(500));
+            PacedSender sender = new PacedSender(broker.bootstrap(), config.topics().requests(), values, rate);
+            sender.start();
+            drain(routed, n, Duration.ofSeconds((long) latencySeconds + 60));
+            sender.join();
+            return Latencies.of(sender, routed, n);
+        }
+    }
+
+    private static void drain(RoutedRecords routed, int n, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (routed.routed() < n && System.nanoTime() < end) {
+            routed.poll(Duration.ofMillis(50));
+        }
+    }
+
+    private static GuardConfig config(EmbeddedBroker broker, Guarantee g, String run) {
+        return GuardConfig.defaults(broker.bootstrap()).withGuarantee(g)
+                .withTopics(GuardTopics.forRequests("bench." + run)).withApplicationId("ncguard-bench-" + run);
+    }
+
+    private static List<byte[]> values(List<InferenceRequest> images, int n, String topic, GuardSerdes serdes) {
+        var serializer = serdes.requests().serializer();
+        List<byte[]> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            InferenceRequest template = images.get(i % images.size());
+            values.add(serializer.serialize(topic, new InferenceRequest(PacedSender.key(i), MODEL_ID, Instant.now(),
+                    template.getTensor(), null, Map.of())));
+        }
+        return values;
+    }
+
+    /** Random 8-bit images of the model's input size, as [H, W, C] tensors. */
+    private static List<InferenceRequest> images(InputSpec in, int count) {
+        SplittableRandom random = new SplittableRandom(1);
+        List<InferenceRequest> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] pixels = new byte[in.size()];
+            random.nextBytes(pixels);
+            list.add(new InferenceRequest("img-" + i, MODEL_ID, Instant.EPOCH, new Tensor("UINT8",
+                    List.of((long) in.height(), (long) in.width(), (long) in.channels()), ByteBuffer.wrap(pixels)),
+                    null, Map.of()));
+        }
+        return list;
+    }
+
+    /** Bare ONNX Runtime, batch 1, one thread, on the same images preprocessed the profile's way. */
+    private static double bareRate(OnnxModel m, List<InferenceRequest> images, InputSpec in) {
+        List<float[]> inputs = new ArrayList<>();
+        for (InferenceRequest r : images) {
+            inputs.add(modelInput(r.getTensor().getData().duplicate(), in));
+        }
+        try (OrtScorer scorer = new OrtScorer(m, new ScorerOptions(1))) {
+            for (int i = 0; i < 500; i++) {
+                scorer.score(inputs.get(i % inputs.size()), 1);
+            }
+            long start = System.nanoTime();
+            long end = start + 3_000_000_000L;
+            int count = 0;
+            while (System.nanoTime() < end) {
+                scorer.score(inputs.get(count % inputs.size()), 1);
+                count++;
+            }
+            return count / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** HWC bytes to the model's input: {@code (pixel * scale - mean[c]) / std[c]} in the model's layout. */
+    private static float[] modelInput(ByteBuffer hwc, InputSpec in) {
+        int c = in.channels();
+        int h = in.height();
+        int w = in.width();
+        float[] mean = in.mean();
+        float[] std = in.std();
+        float[] x = new float[in.size()];
+        boolean nchw = in.layout().equals("NCHW");
+        for (int y = 0; y < h; y++) {
+            for (int col = 0; col < w; col++) {
+                for (int ch = 0; ch < c; ch++) {
+                    float v = ((hwc.get() & 0xFF) * in.scale() - mean[ch]) / std[ch];
+                    x[nchw ? (ch * h + y) * w + col : (y * w + col) * c + ch] = v;
+                }
+            }
+        }
+        return x;
+    }
+
+    /** A profile that scores every request on {@value #NEURONS} neurons per label and lets everything pass. */
+    static GuardProfile madeUpProfile(OnnxModel m) {
+        int size = m.penultimate().size();
+        int k = Math.min(NEURONS, size);
+        int[] neurons = new int[k];
+        float[] ones = new float[k];
+        for (int i = 0; i < k; i++) {
+            neurons[i] = i * size / k;
+            ones[i] = 1;
+        }
+        LabelProfile label = new LabelProfile(0, neurons, ones, new float[k], ones.clone(), Double.MAX_VALUE,
+                ones.clone(), 0, 1, new org.ncguard.profile.Roc(new org.ncguard.profile.RocCurve(0.5, List.of()),
+                        null));
+        var shape = m.input().shape();
+        float[] zeros = new float[shape.channels()];
+        float[] unit = new float[shape.channels()];
+        java.util.Arrays.fill(unit, 1);
+        return new GuardProfile(GuardProfile.FORMAT_VERSION, "bench", Instant.EPOCH.toString(), m.sha256(),
+                m.labels(), new org.ncguard.profile.PenultimateLayer(m.penultimate().tensor(), size),
+                new InputSpec(m.input().name(), shape.layout().name(), shape.channels(), shape.height(), shape.width(),
+                        1f / 255f, zeros, unit), 0.05, "ncguard", List.of(label), null, Map.of());
+    }
+}
