@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.ncguard.NcguardException;
@@ -94,7 +95,8 @@ public final class GuardApp implements AutoCloseable {
         Properties admin = new Properties();
         admin.putAll(config.kafka());
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        TopicSetup.ensure(admin, config.topics());
+        int topicLimit = TopicSetup.ensure(admin, config.topics());
+        engine = engine.withMaxForwardBytes(Math.min(topicLimit, producerLimit(props)));
         KafkaStreams streams = new KafkaStreams(GuardTopology.build(config, serdes, engine), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -108,6 +110,13 @@ public final class GuardApp implements AutoCloseable {
                 config.topics().clean(), config.topics().quarantine(), config.mode(), config.guarantee(),
                 models.ids());
         return new GuardApp(config, engine, streams, metrics);
+    }
+
+    /** The producer's max.request.size as Kafka Streams will use it (1 MiB unless configured). */
+    private static int producerLimit(Properties props) {
+        Object v = props.getOrDefault("producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                props.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024));
+        return Integer.parseInt(v.toString().trim());
     }
 
     /** Waits until Kafka Streams is running. */

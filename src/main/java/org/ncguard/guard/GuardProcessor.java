@@ -128,6 +128,12 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
                 : GuardHeaders.NONE);
         set(headers, GuardHeaders.SCORE, decision.score() == null ? GuardHeaders.NONE : decision.score().toString());
         set(headers, GuardHeaders.PROFILE, profileId == null ? GuardHeaders.NONE : profileId);
+        int size = recordSize(record);
+        if (size > engine.maxForwardBytes()) {
+            engine.metrics().deadLetter(DlqReason.OUTPUT_REJECTED);
+            throw new MalformedRequestException(DlqReason.OUTPUT_REJECTED, "with the guard's headers the request "
+                    + "is " + size + " bytes, more than the " + engine.maxForwardBytes() + " its output topic takes");
+        }
         context.forward(record, decision.action() == Action.DROP ? GuardTopology.QUARANTINE : GuardTopology.CLEAN);
 
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
@@ -146,6 +152,16 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
         engine.metrics().action(model.id(), decision.action(), predicted == null ? GuardHeaders.NONE
                 : predicted.toString()).increment();
         engine.metrics().latency(model.id()).record(micros, java.util.concurrent.TimeUnit.MICROSECONDS);
+    }
+
+    /** Key, value and headers, plus a record batch's overhead: what the broker compares to max.message.bytes. */
+    static int recordSize(Record<byte[], byte[]> record) {
+        long size = 128L + (record.key() == null ? 0 : record.key().length)
+                + (record.value() == null ? 0 : record.value().length);
+        for (org.apache.kafka.common.header.Header h : record.headers()) {
+            size += 8 + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
     private static void set(Headers headers, String name, String value) {

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,6 +204,39 @@ class GuardBrokerTest {
                 assertEquals("profile-1", header(got.get(i), GuardHeaders.PROFILE));
             }
             assertEquals(1, guard.engine().profiles().version(profile.modelSha256()));
+        }
+    }
+
+    @Test
+    void requestTheBrokerRefusesOnTheWayOutGoesToTheDeadLetterTopic() throws Exception {
+        String name = "refused-" + UUID.randomUUID().toString().substring(0, 8);
+        GuardConfig cfg = config(name, 1);
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(cfg.topics().clean(), Optional.of(1), Optional.empty())
+                    .configs(Map.of("max.message.bytes", "3000")))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (GuardApp guard = GuardApp.start(cfg, Map.of(GuardFixtures.MODEL_ID, modelFile), List.of(profileFile), 1);
+                KafkaProducer<String, byte[]> out = producer();
+                TopicReader reader = new TopicReader(bootstrap, List.of(cfg.topics().clean(),
+                        cfg.topics().quarantine(), cfg.topics().dlq()))) {
+            assertTrue(guard.awaitRunning(Duration.ofSeconds(60)));
+            org.ncguard.avro.InferenceRequest big = GuardFixtures.request("big", GuardFixtures.clean(1));
+            big.setMetadata(Map.of("note", "x".repeat(5000)));
+            out.send(new ProducerRecord<>(name, "big", serdes.requests().serializer().serialize(name, big)));
+            out.send(new ProducerRecord<>(name, "ok", encode("ok", GuardFixtures.clean(2))));
+            out.flush();
+            List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> l.size() >= 2, Duration.ofSeconds(60));
+            got = reader.settle(Duration.ofMillis(500));
+            Map<String, String> where = new HashMap<>();
+            got.forEach(r -> assertEquals(null, where.put(key(r), r.topic()), "seen twice: " + key(r)));
+            assertEquals(cfg.topics().dlq(), where.get("big"));
+            assertEquals(cfg.topics().clean(), where.get("ok"));
+            ConsumerRecord<byte[], byte[]> dead = got.stream().filter(r -> key(r).equals("big")).findFirst()
+                    .orElseThrow();
+            assertEquals("output-rejected", header(dead, GuardHeaders.DLQ_REASON));
+            assertEquals(KafkaStreams.State.RUNNING, guard.state());
         }
     }
 }
