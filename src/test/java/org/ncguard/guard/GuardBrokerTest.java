@@ -205,6 +205,18 @@ class GuardBrokerTest {
             }
             assertEquals(1, guard.engine().profiles().version(profile.modelSha256()));
         }
+        // A restarted guard, given no profile file, finds the published profile in the topic.
+        try (GuardApp again = GuardApp.start(cfg, Map.of(GuardFixtures.MODEL_ID, modelFile), List.of(), 1);
+                KafkaProducer<String, byte[]> out = producer();
+                TopicReader reader = new TopicReader(bootstrap, List.of(cfg.topics().quarantine()))) {
+            assertTrue(again.awaitRunning(Duration.ofSeconds(60)));
+            out.send(new ProducerRecord<>(name, "after-restart", encode("after-restart", GuardFixtures.triggered(9))));
+            out.flush();
+            assertTrue(reader.until(l -> l.stream().anyMatch(r -> key(r).equals("after-restart")),
+                    Duration.ofSeconds(30)).stream().anyMatch(r -> key(r).equals("after-restart")),
+                    "dropped by the profile read back from the topic");
+            assertEquals(1, again.engine().profiles().version(profile.modelSha256()));
+        }
     }
 
     @Test
