@@ -410,4 +410,22 @@ class GuardTopologyTest {
         assertEquals("ok", new String(clean.readRecord().key(), StandardCharsets.UTF_8));
         assertTrue(clean.isEmpty());
     }
+
+    @Test
+    void requestsBuiltByTheClientHelpersAreScoredAlike() throws Exception {
+        start(GuardMode.DROP, profile);
+        byte[] img = GuardFixtures.triggered(8);
+        float[] values = new float[img.length];
+        for (int i = 0; i < img.length; i++) {
+            values[i] = (img[i] & 0xFF) / 255f;
+        }
+        float[] act = GuardFixtures.activations(engine.models().get(GuardFixtures.MODEL_ID), img);
+        send("i", encode(InferenceRequests.image("i", GuardFixtures.MODEL_ID, 8, 8, 1, img)));
+        send("m", encode(InferenceRequests.modelInput("m", GuardFixtures.MODEL_ID, new long[] {1, 8, 8}, values)));
+        send("a", encode(InferenceRequests.activations("a", GuardFixtures.MODEL_ID, act)));
+        List<GuardVerdict> v = verdicts.readValuesToList();
+        assertEquals(List.of("drop", "drop", "drop"), v.stream().map(GuardVerdict::getAction).toList());
+        assertEquals(v.get(0).getScore(), v.get(2).getScore(), 1e-4);
+        assertEquals(v.get(0).getScore(), v.get(1).getScore(), 1e-4);
+    }
 }
