@@ -81,6 +81,16 @@ public final class GuardApp implements AutoCloseable {
      */
     public static GuardApp start(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
             throws NcguardException {
+        try {
+            return startOwning(config, models, profiles);
+        } catch (NcguardException | RuntimeException e) {
+            models.close();
+            throw e;
+        }
+    }
+
+    private static GuardApp startOwning(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
+            throws NcguardException {
         GuardEngine engine = GuardEngine.of(models);
         for (GuardProfile p : profiles) {
             ProfileBook.Outcome outcome = engine.profiles().offer(p, ProfileOrigin.file(p.profileId()), true);

@@ -96,6 +96,13 @@ class GuardCommandsBrokerTest {
         assertTrue(refused.err().contains("which this guard does not serve"), refused.err());
         assertEquals(1, refused.err().strip().lines().count(), refused.err());
 
+        Path quick = dir.resolve("quick.properties");
+        Files.writeString(quick, "default.api.timeout.ms=1500\nrequest.timeout.ms=1000\n");
+        CliRun noBroker = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "a=" + modelFile,
+                "--config", quick.toString());
+        assertEquals(2, noBroker.exitCode(), noBroker.err());
+        assertTrue(noBroker.err().contains("localhost:1"), noBroker.err());
+
         CliRun noProfile = CliRun.of("publish-profile", "--bootstrap", "localhost:1", "--profile",
                 dir.resolve("none.json").toString());
         assertEquals(2, noProfile.exitCode());
