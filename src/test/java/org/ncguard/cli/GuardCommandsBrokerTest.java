@@ -143,4 +143,15 @@ class GuardCommandsBrokerTest {
         assertEquals(0, result[0].exitCode(), result[0].err());
         assertTrue(result[0].out().contains("guard: " + requests + " -> " + requests + ".clean"), result[0].out());
     }
+
+    @Test
+    void guardCommandsHaveHelp() {
+        for (String command : new String[] {"serve", "publish-profile", "broker"}) {
+            CliRun run = CliRun.of(command, "--help");
+            assertEquals(0, run.exitCode());
+            assertTrue(run.out().contains("Usage: ncguard " + command), run.out());
+        }
+        assertTrue(CliRun.of("serve", "--help").out().contains("--registry-url=URL"));
+        assertTrue(CliRun.of("broker", "--help").out().contains("--port=PORT"));
+    }
 }
