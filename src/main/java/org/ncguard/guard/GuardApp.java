@@ -106,8 +106,11 @@ public final class GuardApp implements AutoCloseable {
         Properties admin = new Properties();
         admin.putAll(config.kafka());
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        int producerLimit = producerLimit(props);
         int topicLimit = TopicSetup.ensure(admin, config.topics());
-        engine = engine.withMaxForwardBytes(Math.min(topicLimit, producerLimit(props)));
+        engine = engine.withForwardLimit(new ForwardLimit(Math.min(topicLimit, producerLimit),
+                () -> Math.min(TopicSetup.maxMessageBytes(admin, config.topics()), producerLimit)));
+        props.put(ForwardLimit.CONFIG, engine.forwardLimit());
         KafkaStreams streams = new KafkaStreams(GuardTopology.build(config, serdes, engine), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);

@@ -129,11 +129,12 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
                 : GuardHeaders.NONE);
         set(headers, GuardHeaders.SCORE, decision.score() == null ? GuardHeaders.NONE : decision.score().toString());
         set(headers, GuardHeaders.PROFILE, profileId == null ? GuardHeaders.NONE : profileId);
-        int size = recordSize(record);
-        if (size > engine.maxForwardBytes()) {
+        int size = ForwardLimit.size(record.key(), record.value(), record.headers());
+        int limit = engine.forwardLimit().bytes();
+        if (size > limit) {
             engine.metrics().deadLetter(DlqReason.OUTPUT_REJECTED);
             throw new MalformedRequestException(DlqReason.OUTPUT_REJECTED, "with the guard's headers the request "
-                    + "is " + size + " bytes, more than the " + engine.maxForwardBytes() + " its output topic takes");
+                    + "is " + size + " bytes, more than the " + limit + " its output topic takes");
         }
         context.forward(record, decision.action() == Action.DROP ? GuardTopology.QUARANTINE : GuardTopology.CLEAN);
 
@@ -153,16 +154,6 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
         m.requests.increment();
         m.action(decision.action(), predicted).increment();
         m.latency.record(micros, java.util.concurrent.TimeUnit.MICROSECONDS);
-    }
-
-    /** Key, value and headers, plus a record batch's overhead: what the broker compares to max.message.bytes. */
-    static int recordSize(Record<byte[], byte[]> record) {
-        long size = 128L + (record.key() == null ? 0 : record.key().length)
-                + (record.value() == null ? 0 : record.value().length);
-        for (org.apache.kafka.common.header.Header h : record.headers()) {
-            size += 8 + h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
-        }
-        return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
     private static void set(Headers headers, String name, String value) {

@@ -25,8 +25,6 @@ public final class GuardStreamsConfig {
         // The global thread (profiles) takes the handler too: the default from Kafka 5.0, whose 4.x switch is deprecated.
         p.put("processing.exception.handler.global.enabled", true);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputRejectionHandler.class);
-        p.put(OutputRejectionHandler.FORWARDED_TOPICS_CONFIG, config.topics().clean() + ","
-                + config.topics().quarantine());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.putAll(config.kafka());
         return p;

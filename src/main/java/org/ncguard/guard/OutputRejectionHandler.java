@@ -1,40 +1,32 @@
 package org.ncguard.guard;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
-import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka Streams' production exception handler: a forwarded request the broker refuses for good (too large once the
- * guard's headers are added, not authorised, ...) goes to the dead-letter topic with reason
- * {@code output-rejected} and the guard goes on, instead of failing the application as the default handler does.
- * Retriable errors are retried; a refused verdict or alert is logged and skipped.
+ * Kafka Streams' production exception handler. A record the broker refuses as too large (its topic's limit shrank
+ * after the guard read it) marks the instance's {@link ForwardLimit} for a re-read and fails the task: Kafka Streams
+ * replaces the thread and retries from the last commit, and the request, now over the limit, goes to the dead-letter
+ * topic from inside the topology (reason {@code output-rejected}). Dead-letter records are not sent from here: the handler runs
+ * in the producer's callback, where a send to a topic the producer has no metadata for blocks until it times out.
+ * Retriable errors are retried; anything else fails the task as the default handler does.
  */
 public final class OutputRejectionHandler implements ProductionExceptionHandler {
 
-    /** Comma-separated topics whose records are forwarded requests (clean and quarantine). */
-    public static final String FORWARDED_TOPICS_CONFIG = "ncguard.forwarded.topics";
-
     private static final Logger LOG = LoggerFactory.getLogger(OutputRejectionHandler.class);
 
-    private String dlq;
-    private Set<String> forwarded = Set.of();
+    private ForwardLimit limit;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object t = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-        dlq = t == null ? null : t.toString();
-        Object f = configs.get(FORWARDED_TOPICS_CONFIG);
-        forwarded = f == null ? Set.of() : Set.of(f.toString().split(","));
+        Object l = configs.get(ForwardLimit.CONFIG);
+        limit = l instanceof ForwardLimit f ? f : null;
     }
 
     @Override
@@ -43,16 +35,12 @@ public final class OutputRejectionHandler implements ProductionExceptionHandler 
         if (exception instanceof RetriableException) {
             return Response.retry();
         }
-        LOG.warn("the broker refused a record for {} (from {}-{}@{}): {}", record.topic(), context.topic(),
-                context.partition(), context.offset(), exception.toString());
-        if (dlq == null || !forwarded.contains(record.topic())) {
-            return Response.resume();
+        if (exception instanceof RecordTooLargeException && limit != null) {
+            limit.refused();
+            LOG.warn("the broker refused a record for {} (from {}-{}@{}) as too large; the task retries with the "
+                    + "topics' limit read again", record.topic(), context.topic(), context.partition(),
+                    context.offset());
         }
-        ProducerRecord<byte[], byte[]> dead = ExceptionHandlerUtils.buildDeadLetterQueueRecord(dlq,
-                context.sourceRawKey(), context.sourceRawValue(), context, exception);
-        dead.headers().add(GuardHeaders.DLQ_REASON, DlqReason.OUTPUT_REJECTED.wire().getBytes(StandardCharsets.UTF_8));
-        dead.headers().add(GuardHeaders.DLQ_MESSAGE, ("the broker refused the record for " + record.topic() + ": "
-                + exception.getMessage()).getBytes(StandardCharsets.UTF_8));
-        return Response.resume(List.of(dead));
+        return Response.fail();
     }
 }

@@ -77,6 +77,22 @@ public final class TopicSetup {
         }
     }
 
+    /**
+     * The smallest {@code max.message.bytes} of the clean and quarantine topics, read now.
+     *
+     * @throws IllegalStateException when the brokers do not answer
+     */
+    public static int maxMessageBytes(Properties admin, GuardTopics topics) {
+        try (Admin client = Admin.create(admin)) {
+            return maxMessageBytes(client, List.of(topics.clean(), topics.quarantine()));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the output topics' max.message.bytes: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading max.message.bytes", e);
+        }
+    }
+
     private static int maxMessageBytes(Admin client, List<String> names) throws ExecutionException,
             InterruptedException, TimeoutException {
         List<ConfigResource> resources = names.stream()

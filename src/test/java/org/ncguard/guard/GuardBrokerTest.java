@@ -74,7 +74,9 @@ class GuardBrokerTest {
                 .withTopics(new GuardTopics(name, name + ".clean", name + ".quarantine", name + ".alerts",
                         name + ".verdicts", name + ".profiles", name + ".dlq"))
                 .withApplicationId("guard-" + name)
-                .withKafka(Map.of("commit.interval.ms", "100"));
+                .withKafka(Map.of("commit.interval.ms", "100",
+                        // a replaced stream thread's partitions move on after 6 s, not 45
+                        "consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1000"));
     }
 
     static KafkaProducer<String, byte[]> producer() {
@@ -248,6 +250,47 @@ class GuardBrokerTest {
             ConsumerRecord<byte[], byte[]> dead = got.stream().filter(r -> key(r).equals("big")).findFirst()
                     .orElseThrow();
             assertEquals("output-rejected", header(dead, GuardHeaders.DLQ_REASON));
+            assertEquals(KafkaStreams.State.RUNNING, guard.state());
+        }
+    }
+
+    @Test
+    void recordRefusedAfterTheTopicLimitShrankIsDeadLetteredOnRetryUnderEitherGuarantee() throws Exception {
+        for (Guarantee g : Guarantee.values()) {
+            refusedAfterTheLimitShrank(g);
+        }
+    }
+
+    private void refusedAfterTheLimitShrank(Guarantee guarantee) throws Exception {
+        String name = "late-limit-" + UUID.randomUUID().toString().substring(0, 8);
+        GuardConfig cfg = config(name, 1).withGuarantee(guarantee);
+        try (GuardApp guard = GuardApp.start(cfg, Map.of(GuardFixtures.MODEL_ID, modelFile), List.of(profileFile), 1);
+                KafkaProducer<String, byte[]> out = producer();
+                TopicReader reader = new TopicReader(bootstrap, List.of(cfg.topics().clean(),
+                        cfg.topics().quarantine(), cfg.topics().dlq()))) {
+            assertTrue(guard.awaitRunning(Duration.ofSeconds(60)));
+            // The limit shrinks after the guard read it: only the broker can refuse the record now.
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            try (Admin admin = Admin.create(p)) {
+                org.apache.kafka.common.config.ConfigResource topic = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, cfg.topics().clean());
+                admin.incrementalAlterConfigs(Map.of(topic, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                        new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "3000"),
+                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+            }
+            org.ncguard.avro.InferenceRequest big = GuardFixtures.request("big", GuardFixtures.clean(1));
+            big.setMetadata(Map.of("note", "x".repeat(5000)));
+            out.send(new ProducerRecord<>(name, "big", serdes.requests().serializer().serialize(name, big)));
+            out.send(new ProducerRecord<>(name, "ok", encode("ok", GuardFixtures.clean(2))));
+            out.flush();
+            List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> l.size() >= 2, Duration.ofSeconds(60));
+            Map<String, String> where = new HashMap<>();
+            got.forEach(r -> assertEquals(null, where.put(key(r), r.topic()), "seen twice: " + key(r)));
+            assertEquals(cfg.topics().dlq(), where.get("big"), guarantee.name());
+            assertEquals(cfg.topics().clean(), where.get("ok"), guarantee.name());
+            assertEquals("output-rejected", header(got.stream().filter(r -> key(r).equals("big")).findFirst()
+                    .orElseThrow(), GuardHeaders.DLQ_REASON));
             assertEquals(KafkaStreams.State.RUNNING, guard.state());
         }
     }

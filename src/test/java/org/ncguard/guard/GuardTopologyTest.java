@@ -395,7 +395,7 @@ class GuardTopologyTest {
     @Test
     void requestTooLargeForTheOutputTopicGoesToTheDeadLetterTopicBeforeForwarding() throws Exception {
         ServedModels models = ServedModels.of(List.of(GuardFixtures.runner(modelFile)));
-        engine = GuardEngine.of(models).withMaxForwardBytes(400);
+        engine = GuardEngine.of(models).withForwardLimit(new ForwardLimit(400, null));
         GuardConfig config = GuardConfig.defaults("unused:9092");
         driver = new TopologyTestDriver(GuardTopology.build(config, serdes, engine), GuardStreamsConfig.of(config));
         requests = driver.createInputTopic(config.topics().requests(), new StringSerializer(), new ByteArraySerializer());
