@@ -132,6 +132,10 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
         int size = ForwardLimit.size(record.key(), record.value(), record.headers());
         int limit = engine.forwardLimit().bytes();
         if (size > limit) {
+            for (String h : new String[] {GuardHeaders.ACTION, GuardHeaders.LABEL, GuardHeaders.SUSPECT,
+                    GuardHeaders.SCORE, GuardHeaders.PROFILE}) {
+                headers.remove(h); // the dead-letter record keeps the request's own headers only
+            }
             engine.metrics().deadLetter(DlqReason.OUTPUT_REJECTED);
             throw new MalformedRequestException(DlqReason.OUTPUT_REJECTED, "with the guard's headers the request "
                     + "is " + size + " bytes, more than the " + limit + " its output topic takes");

@@ -406,7 +406,10 @@ class GuardTopologyTest {
         big.setMetadata(Map.of("note", "x".repeat(300)));
         send("big", encode(big));
         send("ok", encode(GuardFixtures.request("ok", GuardFixtures.clean(1))));
-        assertEquals("output-rejected", header(dlq.readRecord().headers(), GuardHeaders.DLQ_REASON));
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertEquals("output-rejected", header(dead.headers(), GuardHeaders.DLQ_REASON));
+        assertEquals("t-big", header(dead.headers(), "trace"));
+        assertNull(header(dead.headers(), GuardHeaders.ACTION), "no guard verdict headers on a dead letter");
         assertEquals("ok", new String(clean.readRecord().key(), StandardCharsets.UTF_8));
         assertTrue(clean.isEmpty());
     }
