@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.ncguard.NcguardException;
 import org.ncguard.guard.GuardApp;
 import org.ncguard.guard.GuardConfig;
@@ -87,9 +88,18 @@ final class ServeCommand implements Callable<Integer> {
             throw new NcguardException("--threads must be >= 1, found " + threads);
         }
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C: the hook asks the command to stop and waits for the guard to close (commit, leave the group).
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ncguard-serve-stop");
         try (GuardApp guard = GuardApp.start(cfg, parseModels(models), profiles, threads);
                 OpsServer http = OpsServer.start(httpPort, guard::alive, guard::ready, guard::scrape)) {
-            Thread hook = new Thread(stop::countDown, "ncguard-serve-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("guard: " + cfg.topics().requests() + " -> " + cfg.topics().clean() + " | "
                     + cfg.topics().quarantine() + " (" + cfg.mode().name().toLowerCase() + ", " + guarantee + ")");
@@ -101,6 +111,8 @@ final class ServeCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // an embedding caller stops the guard by interrupting it
             }
+        } finally {
+            stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

@@ -25,7 +25,9 @@ public enum DlqReason {
     /** NaN or infinite values. */
     NON_FINITE,
     /** The model failed on a request that passed every check. */
-    SCORING_FAILED;
+    SCORING_FAILED,
+    /** The broker refused the forwarded request (too large with the guard's headers, not authorised, ...). */
+    OUTPUT_REJECTED;
 
     /** Lower case with dashes: {@code not-avro}, {@code wrong-shape}, ... */
     public String wire() {

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.ncguard.NcguardException;
@@ -79,6 +81,16 @@ public final class GuardApp implements AutoCloseable {
      */
     public static GuardApp start(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
             throws NcguardException {
+        try {
+            return startOwning(config, models, profiles);
+        } catch (NcguardException | RuntimeException e) {
+            models.close();
+            throw e;
+        }
+    }
+
+    private static GuardApp startOwning(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
+            throws NcguardException {
         GuardEngine engine = GuardEngine.of(models);
         for (GuardProfile p : profiles) {
             ProfileBook.Outcome outcome = engine.profiles().offer(p, ProfileOrigin.file(p.profileId()), true);
@@ -94,7 +106,11 @@ public final class GuardApp implements AutoCloseable {
         Properties admin = new Properties();
         admin.putAll(config.kafka());
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        TopicSetup.ensure(admin, config.topics());
+        int producerLimit = producerLimit(props);
+        int topicLimit = TopicSetup.ensure(admin, config.topics());
+        engine = engine.withForwardLimit(new ForwardLimit(Math.min(topicLimit, producerLimit),
+                () -> Math.min(TopicSetup.maxMessageBytes(admin, config.topics()), producerLimit)));
+        props.put(ForwardLimit.CONFIG, engine.forwardLimit());
         KafkaStreams streams = new KafkaStreams(GuardTopology.build(config, serdes, engine), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -108,6 +124,13 @@ public final class GuardApp implements AutoCloseable {
                 config.topics().clean(), config.topics().quarantine(), config.mode(), config.guarantee(),
                 models.ids());
         return new GuardApp(config, engine, streams, metrics);
+    }
+
+    /** The producer's max.request.size as Kafka Streams will use it (1 MiB unless configured). */
+    private static int producerLimit(Properties props) {
+        Object v = props.getOrDefault("producer." + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                props.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024));
+        return Integer.parseInt(v.toString().trim());
     }
 
     /** Waits until Kafka Streams is running. */
@@ -158,7 +181,10 @@ public final class GuardApp implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            streams.close(Duration.ofSeconds(30));
+            // Leave the group: a guard restarted with the same application id gets its partitions at once instead of
+            // after the session timeout.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
             streamsMetrics.close();
             engine.models().close();
         }

@@ -9,18 +9,28 @@ import org.ncguard.guard.score.ServedModels;
  * @param models   served models
  * @param profiles profiles in force
  * @param metrics  meters
+ * @param forwardLimit the largest record the clean and quarantine topics take (key, value and headers); a
+ *                     request that would be larger with the guard's headers goes to the dead-letter topic
  */
-public record GuardEngine(ServedModels models, ProfileBook profiles, GuardMetrics metrics) {
+public record GuardEngine(ServedModels models, ProfileBook profiles, GuardMetrics metrics, ForwardLimit forwardLimit) {
 
     public GuardEngine {
         if (models == null || profiles == null || metrics == null) {
             throw new IllegalArgumentException("models, profiles and metrics are required");
         }
+        if (forwardLimit == null) {
+            throw new IllegalArgumentException("forwardLimit is required (ForwardLimit.none() for no limit)");
+        }
     }
 
-    /** An engine for {@code models}, with no profile yet and fresh Prometheus meters. */
+    /** An engine for {@code models}, with no profile yet, fresh Prometheus meters and no record size limit. */
     public static GuardEngine of(ServedModels models) {
         GuardMetrics metrics = GuardMetrics.prometheus();
-        return new GuardEngine(models, new ProfileBook(models, metrics), metrics);
+        return new GuardEngine(models, new ProfileBook(models, metrics), metrics, ForwardLimit.none());
+    }
+
+    /** The same engine with a record size limit on forwarded requests. */
+    public GuardEngine withForwardLimit(ForwardLimit limit) {
+        return new GuardEngine(models, profiles, metrics, limit);
     }
 }

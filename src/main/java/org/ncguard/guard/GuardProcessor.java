@@ -46,6 +46,7 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
     private final Deserializer<org.ncguard.avro.GuardProfile> profileDeserializer;
     private final Map<String, ScoringWorker> workers = new HashMap<>();
     private final Map<String, PixelTable> unitPixels = new HashMap<>();
+    private final Map<String, ModelMeters> meters = new HashMap<>();
     private ProcessorContext<Object, Object> context;
 
     GuardProcessor(GuardTopology.Names names, GuardEngine engine, GuardPolicy policy, RequestReader reader,
@@ -128,6 +129,17 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
                 : GuardHeaders.NONE);
         set(headers, GuardHeaders.SCORE, decision.score() == null ? GuardHeaders.NONE : decision.score().toString());
         set(headers, GuardHeaders.PROFILE, profileId == null ? GuardHeaders.NONE : profileId);
+        int size = ForwardLimit.size(record.key(), record.value(), record.headers());
+        int limit = engine.forwardLimit().bytes();
+        if (size > limit) {
+            for (String h : new String[] {GuardHeaders.ACTION, GuardHeaders.LABEL, GuardHeaders.SUSPECT,
+                    GuardHeaders.SCORE, GuardHeaders.PROFILE}) {
+                headers.remove(h); // the dead-letter record keeps the request's own headers only
+            }
+            engine.metrics().deadLetter(DlqReason.OUTPUT_REJECTED);
+            throw new MalformedRequestException(DlqReason.OUTPUT_REJECTED, "with the guard's headers the request "
+                    + "is " + size + " bytes, more than the " + limit + " its output topic takes");
+        }
         context.forward(record, decision.action() == Action.DROP ? GuardTopology.QUARANTINE : GuardTopology.CLEAN);
 
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
@@ -142,10 +154,10 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
                     meta == null ? -1L : meta.offset(), null);
             context.forward(new Record<>(request.getId(), alert, record.timestamp()), GuardTopology.ALERTS);
         }
-        engine.metrics().requests(model.id()).increment();
-        engine.metrics().action(model.id(), decision.action(), predicted == null ? GuardHeaders.NONE
-                : predicted.toString()).increment();
-        engine.metrics().latency(model.id()).record(micros, java.util.concurrent.TimeUnit.MICROSECONDS);
+        ModelMeters m = meters.computeIfAbsent(model.id(), ModelMeters::new);
+        m.requests.increment();
+        m.action(decision.action(), predicted).increment();
+        m.latency.record(micros, java.util.concurrent.TimeUnit.MICROSECONDS);
     }
 
     private static void set(Headers headers, String name, String value) {
@@ -162,6 +174,33 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
         }
         list.sort((a, b) -> Float.compare(b.getActivation(), a.getActivation()));
         return list.size() > ALERT_NEURONS ? new ArrayList<>(list.subList(0, ALERT_NEURONS)) : list;
+    }
+
+    /** One model's meters, looked up once per task instead of once per request. */
+    private final class ModelMeters {
+        final io.micrometer.core.instrument.Counter requests;
+        final io.micrometer.core.instrument.Timer latency;
+        final io.micrometer.core.instrument.Counter[][] actions;
+        final String model;
+
+        ModelMeters(String model) {
+            this.model = model;
+            this.requests = engine.metrics().requests(model);
+            this.latency = engine.metrics().latency(model);
+            this.actions = new io.micrometer.core.instrument.Counter[Action.values().length]
+                    [engine.models().get(model).labels() + 1];
+        }
+
+        /** The counter of {@code action} for predicted label {@code label} (null: activations only). */
+        io.micrometer.core.instrument.Counter action(Action action, Integer label) {
+            int column = label == null ? 0 : label + 1;
+            io.micrometer.core.instrument.Counter c = actions[action.ordinal()][column];
+            if (c == null) {
+                c = engine.metrics().action(model, action, label == null ? GuardHeaders.NONE : label.toString());
+                actions[action.ordinal()][column] = c;
+            }
+            return c;
+        }
     }
 
     /** Alerts for profiles refused since the last call (by any task of this instance). */

@@ -1,7 +1,9 @@
 package org.ncguard.guard;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.state.Stores;
 import org.ncguard.guard.serde.GuardSerdes;
 
@@ -44,7 +46,7 @@ public final class GuardTopology {
         GuardTopics topics = config.topics();
         Names names = new Names(topics, PROFILE_STORE);
         GuardPolicy policy = new GuardPolicy(config.mode());
-        Topology t = new Topology();
+        Topology t = new Topology(new TopologyConfig(new StreamsConfig(GuardStreamsConfig.of(config))));
         t.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), topics.requests());
         t.addProcessor(GUARD, () -> new GuardProcessor(names, engine, policy, serdes.newRequestReader(),
                 serdes.profiles().deserializer()), SOURCE);

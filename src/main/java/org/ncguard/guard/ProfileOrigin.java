@@ -9,6 +9,12 @@ package org.ncguard.guard;
  */
 public record ProfileOrigin(String topic, int partition, long offset) {
 
+    public ProfileOrigin {
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("a profile origin needs a topic or file, found '" + topic + "'");
+        }
+    }
+
     /** A profile file. */
     public static ProfileOrigin file(String path) {
         return new ProfileOrigin(path, -1, -1);

@@ -10,6 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
@@ -32,10 +35,12 @@ public final class TopicSetup {
     /**
      * Ensures every topic exists. A missing requests topic is created with one partition.
      *
+     * @return the smallest {@code max.message.bytes} of the clean and quarantine topics
+     *
      * @param admin the properties of an admin client (bootstrap and security settings)
      * @throws NcguardException when the brokers cannot be reached
      */
-    public static void ensure(Properties admin, GuardTopics topics) throws NcguardException {
+    public static int ensure(Properties admin, GuardTopics topics) throws NcguardException {
         try (Admin client = Admin.create(admin)) {
             Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
             int partitions = 1;
@@ -59,6 +64,7 @@ public final class TopicSetup {
             for (NewTopic t : missing) {
                 create(client, t);
             }
+            return maxMessageBytes(client, List.of(topics.clean(), topics.quarantine()));
         } catch (TimeoutException e) {
             throw new NcguardException("no Kafka broker answered at " + admin.get("bootstrap.servers")
                     + " within 30 s; start one (ncguard broker) or fix --bootstrap");
@@ -69,6 +75,37 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new NcguardException("interrupted while setting up topics");
         }
+    }
+
+    /**
+     * The smallest {@code max.message.bytes} of the clean and quarantine topics, read now.
+     *
+     * @throws IllegalStateException when the brokers do not answer
+     */
+    public static int maxMessageBytes(Properties admin, GuardTopics topics) {
+        try (Admin client = Admin.create(admin)) {
+            return maxMessageBytes(client, List.of(topics.clean(), topics.quarantine()));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the output topics' max.message.bytes: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading max.message.bytes", e);
+        }
+    }
+
+    private static int maxMessageBytes(Admin client, List<String> names) throws ExecutionException,
+            InterruptedException, TimeoutException {
+        List<ConfigResource> resources = names.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+        Map<ConfigResource, Config> configs = client.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        int min = Integer.MAX_VALUE;
+        for (Config c : configs.values()) {
+            ConfigEntry e = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (e != null && e.value() != null) {
+                min = Math.min(min, Integer.parseInt(e.value()));
+            }
+        }
+        return min;
     }
 
     private static void create(Admin client, NewTopic t) throws ExecutionException, InterruptedException,

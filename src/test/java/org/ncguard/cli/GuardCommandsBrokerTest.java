@@ -96,9 +96,62 @@ class GuardCommandsBrokerTest {
         assertTrue(refused.err().contains("which this guard does not serve"), refused.err());
         assertEquals(1, refused.err().strip().lines().count(), refused.err());
 
+        Path quick = dir.resolve("quick.properties");
+        Files.writeString(quick, "default.api.timeout.ms=1500\nrequest.timeout.ms=1000\n");
+        CliRun noBroker = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "a=" + modelFile,
+                "--config", quick.toString());
+        assertEquals(2, noBroker.exitCode(), noBroker.err());
+        assertTrue(noBroker.err().contains("localhost:1"), noBroker.err());
+
         CliRun noProfile = CliRun.of("publish-profile", "--bootstrap", "localhost:1", "--profile",
                 dir.resolve("none.json").toString());
         assertEquals(2, noProfile.exitCode());
         assertTrue(noProfile.err().contains("profile not found"), noProfile.err());
+    }
+
+    @Test
+    void serveRunsTheGuardUntilStoppedAndAnswersReady() throws Exception {
+        Path modelFile = model();
+        OnnxModel m = OnnxModel.load(modelFile);
+        Path profileFile = profile(m.sha256(), m);
+        String bootstrap = SharedBroker.bootstrap();
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String requests = "cli.requests." + System.nanoTime();
+        CliRun[] result = new CliRun[1];
+        Thread serve = new Thread(() -> result[0] = CliRun.of("serve", "--bootstrap", bootstrap, "--model",
+                "m=" + modelFile, "--profile", profileFile.toString(), "--requests", requests, "--application-id",
+                "cli-" + requests, "--http-port", String.valueOf(port), "--guarantee", "at-least-once"));
+        serve.start();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        int ready = 0;
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (ready != 200 && System.nanoTime() < end) {
+            try {
+                ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port
+                        + "/ready")).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        assertEquals(200, ready, "serve got ready");
+        serve.interrupt();
+        serve.join(60_000);
+        assertTrue(!serve.isAlive(), "serve stopped");
+        assertEquals(0, result[0].exitCode(), result[0].err());
+        assertTrue(result[0].out().contains("guard: " + requests + " -> " + requests + ".clean"), result[0].out());
+    }
+
+    @Test
+    void guardCommandsHaveHelp() {
+        for (String command : new String[] {"serve", "publish-profile", "broker"}) {
+            CliRun run = CliRun.of(command, "--help");
+            assertEquals(0, run.exitCode());
+            assertTrue(run.out().contains("Usage: ncguard " + command), run.out());
+        }
+        assertTrue(CliRun.of("serve", "--help").out().contains("--registry-url=URL"));
+        assertTrue(CliRun.of("broker", "--help").out().contains("--port=PORT"));
     }
 }

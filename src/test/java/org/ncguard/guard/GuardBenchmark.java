@@ -103,6 +103,9 @@ public final class GuardBenchmark {
                 try (GuardApp guard = GuardApp.start(cfg, models, List.of(profile(model)));
                         TopicReader reader = new TopicReader(broker.bootstrap(), List.of(cfg.topics().clean(),
                                 cfg.topics().quarantine()))) {
+                    if (!guard.awaitRunning(Duration.ofSeconds(60))) {
+                        throw new IllegalStateException("the guard did not start: " + guard.state());
+                    }
                     reader.until(l -> !l.isEmpty(), Duration.ofSeconds(120));
                     long t0 = System.nanoTime();
                     int first = reader.settle(Duration.ZERO).size();

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +74,9 @@ class GuardBrokerTest {
                 .withTopics(new GuardTopics(name, name + ".clean", name + ".quarantine", name + ".alerts",
                         name + ".verdicts", name + ".profiles", name + ".dlq"))
                 .withApplicationId("guard-" + name)
-                .withKafka(Map.of("commit.interval.ms", "100"));
+                .withKafka(Map.of("commit.interval.ms", "100",
+                        // a replaced stream thread's partitions move on after 6 s, not 45
+                        "consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1000"));
     }
 
     static KafkaProducer<String, byte[]> producer() {
@@ -203,6 +206,96 @@ class GuardBrokerTest {
                 assertEquals("profile-1", header(got.get(i), GuardHeaders.PROFILE));
             }
             assertEquals(1, guard.engine().profiles().version(profile.modelSha256()));
+        }
+        // A restarted guard, given no profile file, finds the published profile in the topic.
+        try (GuardApp again = GuardApp.start(cfg, Map.of(GuardFixtures.MODEL_ID, modelFile), List.of(), 1);
+                KafkaProducer<String, byte[]> out = producer();
+                TopicReader reader = new TopicReader(bootstrap, List.of(cfg.topics().quarantine()))) {
+            assertTrue(again.awaitRunning(Duration.ofSeconds(60)));
+            out.send(new ProducerRecord<>(name, "after-restart", encode("after-restart", GuardFixtures.triggered(9))));
+            out.flush();
+            assertTrue(reader.until(l -> l.stream().anyMatch(r -> key(r).equals("after-restart")),
+                    Duration.ofSeconds(30)).stream().anyMatch(r -> key(r).equals("after-restart")),
+                    "dropped by the profile read back from the topic");
+            assertEquals(1, again.engine().profiles().version(profile.modelSha256()));
+        }
+    }
+
+    @Test
+    void requestTheBrokerRefusesOnTheWayOutGoesToTheDeadLetterTopic() throws Exception {
+        String name = "refused-" + UUID.randomUUID().toString().substring(0, 8);
+        GuardConfig cfg = config(name, 1);
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(cfg.topics().clean(), Optional.of(1), Optional.empty())
+                    .configs(Map.of("max.message.bytes", "3000")))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (GuardApp guard = GuardApp.start(cfg, Map.of(GuardFixtures.MODEL_ID, modelFile), List.of(profileFile), 1);
+                KafkaProducer<String, byte[]> out = producer();
+                TopicReader reader = new TopicReader(bootstrap, List.of(cfg.topics().clean(),
+                        cfg.topics().quarantine(), cfg.topics().dlq()))) {
+            assertTrue(guard.awaitRunning(Duration.ofSeconds(60)));
+            org.ncguard.avro.InferenceRequest big = GuardFixtures.request("big", GuardFixtures.clean(1));
+            big.setMetadata(Map.of("note", "x".repeat(5000)));
+            out.send(new ProducerRecord<>(name, "big", serdes.requests().serializer().serialize(name, big)));
+            out.send(new ProducerRecord<>(name, "ok", encode("ok", GuardFixtures.clean(2))));
+            out.flush();
+            List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> l.size() >= 2, Duration.ofSeconds(60));
+            got = reader.settle(Duration.ofMillis(500));
+            Map<String, String> where = new HashMap<>();
+            got.forEach(r -> assertEquals(null, where.put(key(r), r.topic()), "seen twice: " + key(r)));
+            assertEquals(cfg.topics().dlq(), where.get("big"));
+            assertEquals(cfg.topics().clean(), where.get("ok"));
+            ConsumerRecord<byte[], byte[]> dead = got.stream().filter(r -> key(r).equals("big")).findFirst()
+                    .orElseThrow();
+            assertEquals("output-rejected", header(dead, GuardHeaders.DLQ_REASON));
+            assertEquals(KafkaStreams.State.RUNNING, guard.state());
+        }
+    }
+
+    @Test
+    void recordRefusedAfterTheTopicLimitShrankIsDeadLetteredOnRetryUnderEitherGuarantee() throws Exception {
+        for (Guarantee g : Guarantee.values()) {
+            refusedAfterTheLimitShrank(g);
+        }
+    }
+
+    private void refusedAfterTheLimitShrank(Guarantee guarantee) throws Exception {
+        String name = "late-limit-" + UUID.randomUUID().toString().substring(0, 8);
+        GuardConfig cfg = config(name, 1).withGuarantee(guarantee);
+        try (GuardApp guard = GuardApp.start(cfg, Map.of(GuardFixtures.MODEL_ID, modelFile), List.of(profileFile), 1);
+                KafkaProducer<String, byte[]> out = producer();
+                TopicReader reader = new TopicReader(bootstrap, List.of(cfg.topics().clean(),
+                        cfg.topics().quarantine(), cfg.topics().dlq()))) {
+            assertTrue(guard.awaitRunning(Duration.ofSeconds(60)));
+            // The limit shrinks after the guard read it: only the broker can refuse the record now.
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            try (Admin admin = Admin.create(p)) {
+                org.apache.kafka.common.config.ConfigResource topic = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, cfg.topics().clean());
+                admin.incrementalAlterConfigs(Map.of(topic, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                        new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "3000"),
+                        org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+            }
+            org.ncguard.avro.InferenceRequest big = GuardFixtures.request("big", GuardFixtures.clean(1));
+            big.setMetadata(Map.of("note", "x".repeat(5000)));
+            out.send(new ProducerRecord<>(name, "big", serdes.requests().serializer().serialize(name, big)));
+            out.send(new ProducerRecord<>(name, "ok", encode("ok", GuardFixtures.clean(2))));
+            out.flush();
+            List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> l.size() >= 2, Duration.ofSeconds(60));
+            got = reader.settle(Duration.ofMillis(500));
+            Map<String, Set<String>> where = new HashMap<>();
+            got.forEach(r -> where.computeIfAbsent(key(r), k -> new HashSet<>()).add(r.topic()));
+            assertEquals(Set.of(cfg.topics().dlq()), where.get("big"), guarantee.name());
+            assertEquals(Set.of(cfg.topics().clean()), where.get("ok"), guarantee.name());
+            if (guarantee == Guarantee.EXACTLY_ONCE) {
+                assertEquals(2, got.size(), "exactly once: " + got.size() + " records");
+            } // at-least-once may repeat what was sent since the last commit
+            assertEquals("output-rejected", header(got.stream().filter(r -> key(r).equals("big")).findFirst()
+                    .orElseThrow(), GuardHeaders.DLQ_REASON));
+            assertEquals(KafkaStreams.State.RUNNING, guard.state());
         }
     }
 }

@@ -53,7 +53,11 @@ final class GuardFixtures {
     }
 
     static ModelRunner runner(Path file) throws Exception {
-        return new ModelRunner(MODEL_ID, OnnxModel.load(file), 1);
+        return runner(file, MODEL_ID);
+    }
+
+    static ModelRunner runner(Path file, String id) throws Exception {
+        return new ModelRunner(id, OnnxModel.load(file), 1);
     }
 
     /** A dark random image, HWC bytes. */

@@ -58,7 +58,8 @@ class GuardFuzzBrokerTest {
     @Test
     void fuzzedStreamLosesNothingAndTheGuardStaysUp() throws Exception {
         String name = "fuzz-" + UUID.randomUUID().toString().substring(0, 8);
-        GuardConfig cfg = GuardBrokerTest.config(name, 2);
+        // Two stream threads on two partitions: two tasks score at once on the shared ONNX Runtime session.
+        GuardConfig cfg = GuardBrokerTest.config(name, 2).withStreamThreads(2);
         SplittableRandom random = new SplittableRandom(2024);
         int n = 400;
         Map<String, Integer> kinds = new HashMap<>();

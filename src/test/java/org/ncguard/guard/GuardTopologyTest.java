@@ -68,7 +68,11 @@ class GuardTopologyTest {
     }
 
     private void start(GuardMode mode, GuardProfile... initial) throws Exception {
-        ServedModels models = ServedModels.of(List.of(GuardFixtures.runner(modelFile)));
+        start(mode, List.of(GuardFixtures.runner(modelFile)), initial);
+    }
+
+    private void start(GuardMode mode, List<ModelRunner> runners, GuardProfile... initial) throws Exception {
+        ServedModels models = ServedModels.of(runners);
         engine = GuardEngine.of(models);
         for (GuardProfile p : initial) {
             assertEquals(ProfileBook.Outcome.APPLIED, engine.profiles().offer(p, ProfileOrigin.file("test"), true));
@@ -351,5 +355,80 @@ class GuardTopologyTest {
             assertEquals(e.getValue().doubleValue(), engine.metrics().registry().find("ncguard.dlq")
                     .tag("reason", e.getKey()).counter().count(), e.getKey());
         }
+    }
+
+    @Test
+    void eachModelIsJudgedByItsOwnProfile() throws Exception {
+        Path otherFile = GuardFixtures.tinyModel(dir, 99);
+        start(GuardMode.DROP, List.of(GuardFixtures.runner(modelFile), GuardFixtures.runner(otherFile, "other")),
+                profile);
+        send("t1", encode(GuardFixtures.request("t1", GuardFixtures.triggered(1))));
+        send("t2", encode(GuardFixtures.request("t2", "other", GuardFixtures.tensor(GuardFixtures.triggered(1)),
+                null)));
+        assertEquals("t1", new String(quarantine.readRecord().key(), StandardCharsets.UTF_8));
+        TestRecord<byte[], byte[]> other = clean.readRecord();
+        assertEquals("t2", new String(other.key(), StandardCharsets.UTF_8));
+        assertEquals("none", header(other.headers(), GuardHeaders.PROFILE), "the other model has no profile");
+        List<GuardVerdict> v = verdicts.readValuesToList();
+        assertEquals(List.of(GuardFixtures.MODEL_ID, "other"), v.stream().map(GuardVerdict::getModelId).toList());
+        assertEquals(engine.models().get("other").sha256(), v.get(1).getModelSha256());
+        assertTrue(!v.get(0).getModelSha256().equals(v.get(1).getModelSha256()));
+    }
+
+    @Test
+    void profileWhoseInputDoesNotFitTheModelIsRefused() throws Exception {
+        start(GuardMode.DROP, profile);
+        GuardProfile wrongInput = new GuardProfile(1, "wrong-input", "2030-01-01T00:00:00Z", profile.modelSha256(),
+                profile.labelsCount(), profile.penultimate(), new org.ncguard.profile.InputSpec(
+                profile.input().name(), "NCHW", 1, 9, 9, 1f / 255f, new float[] {0}, new float[] {1}),
+                profile.fpr(), profile.score(), profile.labels(), null, Map.of());
+        publish(wrongInput);
+        send("t1", encode(GuardFixtures.request("t1", GuardFixtures.triggered(2))));
+        assertEquals("profile-1", header(quarantine.readRecord().headers(), GuardHeaders.PROFILE));
+        GuardAlert refused = alerts.readValuesToList().stream().filter(a -> a.getKind().equals("profile-refused"))
+                .findFirst().orElseThrow();
+        assertTrue(refused.getMessage().contains("9x9"), refused.getMessage());
+        assertEquals(1.0, engine.metrics().registry().find("ncguard.profiles.refused").tag("reason", "mismatch")
+                .counter().count());
+    }
+
+    @Test
+    void requestTooLargeForTheOutputTopicGoesToTheDeadLetterTopicBeforeForwarding() throws Exception {
+        ServedModels models = ServedModels.of(List.of(GuardFixtures.runner(modelFile)));
+        engine = GuardEngine.of(models).withForwardLimit(new ForwardLimit(400, null));
+        GuardConfig config = GuardConfig.defaults("unused:9092");
+        driver = new TopologyTestDriver(GuardTopology.build(config, serdes, engine), GuardStreamsConfig.of(config));
+        requests = driver.createInputTopic(config.topics().requests(), new StringSerializer(), new ByteArraySerializer());
+        clean = driver.createOutputTopic(config.topics().clean(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        dlq = driver.createOutputTopic(config.topics().dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        InferenceRequest big = GuardFixtures.request("big", GuardFixtures.clean(1));
+        big.setMetadata(Map.of("note", "x".repeat(300)));
+        send("big", encode(big));
+        send("ok", encode(GuardFixtures.request("ok", GuardFixtures.clean(1))));
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertEquals("output-rejected", header(dead.headers(), GuardHeaders.DLQ_REASON));
+        assertEquals("t-big", header(dead.headers(), "trace"));
+        assertNull(header(dead.headers(), GuardHeaders.ACTION), "no guard verdict headers on a dead letter");
+        assertEquals("ok", new String(clean.readRecord().key(), StandardCharsets.UTF_8));
+        assertTrue(clean.isEmpty());
+    }
+
+    @Test
+    void requestsBuiltByTheClientHelpersAreScoredAlike() throws Exception {
+        start(GuardMode.DROP, profile);
+        byte[] img = GuardFixtures.triggered(8);
+        float[] values = new float[img.length];
+        for (int i = 0; i < img.length; i++) {
+            values[i] = (img[i] & 0xFF) / 255f;
+        }
+        float[] act = GuardFixtures.activations(engine.models().get(GuardFixtures.MODEL_ID), img);
+        send("i", encode(InferenceRequests.image("i", GuardFixtures.MODEL_ID, 8, 8, 1, img)));
+        send("m", encode(InferenceRequests.modelInput("m", GuardFixtures.MODEL_ID, new long[] {1, 8, 8}, values)));
+        send("a", encode(InferenceRequests.activations("a", GuardFixtures.MODEL_ID, act)));
+        List<GuardVerdict> v = verdicts.readValuesToList();
+        assertEquals(List.of("drop", "drop", "drop"), v.stream().map(GuardVerdict::getAction).toList());
+        assertEquals(v.get(0).getScore(), v.get(2).getScore(), 1e-4);
+        assertEquals(v.get(0).getScore(), v.get(1).getScore(), 1e-4);
     }
 }

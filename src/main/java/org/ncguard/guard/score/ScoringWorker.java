@@ -85,7 +85,8 @@ public final class ScoringWorker implements AutoCloseable {
                     + "found '" + datatype + "'");
         }
         input.put(0, staging);
-        try (OrtSession.Result ignored = session.run(inputs, pinned)) {
+        try {
+            session.run(inputs, pinned).close(); // the pinned outputs now hold the results; the Result owns nothing
             output.get(0, logits);
             penultimate.get(0, activations);
         } catch (OrtException | RuntimeException e) {
