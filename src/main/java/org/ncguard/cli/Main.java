@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Backdoor guard for image classifiers: Neural Cleanse offline, a Kafka Streams guard online.",
         subcommands = {InspectCommand.class, AttackCommand.class, EvaluateCommand.class, ScanCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                PatchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input: a wrong path, an unsupported model, malformed data. */
