@@ -57,9 +57,10 @@ final class PatchCommand implements Callable<Integer> {
             description = "Clean accuracy the patch may cost, a share (default: ${DEFAULT-VALUE} = 2 points).")
     double maxAccuracyDrop;
 
-    @Option(names = "--target-success", defaultValue = "0.01", paramLabel = "S",
-            description = "Attack success under which the backdoor counts as removed (default: ${DEFAULT-VALUE}).")
-    double targetSuccess;
+    @Option(names = "--target-success", paramLabel = "S",
+            description = "Attack success under which the backdoor counts as removed (default: 0.01 for prune, "
+                    + "0.02 for unlearn).")
+    Double targetSuccess;
 
     @Option(names = "--layer", defaultValue = "penultimate", paramLabel = "penultimate|conv",
             description = "prune: the penultimate layer's neurons or the last conv's channels (default: "
@@ -71,7 +72,8 @@ final class PatchCommand implements Callable<Integer> {
     int step;
 
     @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
-            description = "prune: clean images of --data that rank the units (default: ${DEFAULT-VALUE}).")
+            description = "Clean images of --data that rank the units (prune) or search more reversed triggers "
+                    + "(unlearn) (default: ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--test-samples", defaultValue = "2000", paramLabel = "N",
@@ -97,9 +99,14 @@ final class PatchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.0001", paramLabel = "X", description = "unlearn: Adam's learning rate "
+    @Option(names = "--lr", defaultValue = "0.001", paramLabel = "X", description = "unlearn: Adam's learning rate "
             + "(default: ${DEFAULT-VALUE}).")
     double lr;
+
+    @Option(names = "--reversals", defaultValue = "3", paramLabel = "N", description = "unlearn: reversed triggers "
+            + "per flagged label to stamp with: the scan's and N-1 more searched with other seeds (default: "
+            + "${DEFAULT-VALUE}).")
+    int reversals;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of image choices and "
             + "fine-tuning (default: ${DEFAULT-VALUE}).")
@@ -124,8 +131,10 @@ final class PatchCommand implements Callable<Integer> {
         try {
             request = new PatchRequest(model, scan, out, PatchMethod.byId(method), data.spec, testData, trainData,
                     new Preprocessing(data.scale, data.mean, data.std), samples, testSamples,
-                    trigger == null ? null : TriggerSpec.parse(trigger), target, maxAccuracyDrop, targetSuccess,
-                    PruneLayer.byId(layer), step, new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, seed),
+                    trigger == null ? null : TriggerSpec.parse(trigger), target, maxAccuracyDrop, targetSuccess != null ? targetSuccess
+                            : PatchMethod.byId(method) == PatchMethod.PRUNE ? 0.01 : 0.02,
+                    PruneLayer.byId(layer), step, new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals,
+                            seed),
                     seed, threads.configure());
         } catch (IllegalArgumentException e) {
             throw new NcguardException("bad option: " + e.getMessage());

@@ -120,7 +120,12 @@ public final class PatchRun {
                 trainName = train.name();
                 images = unlearner.trainingImages(model, train);
             }
-            List<Trigger> reversed = scan.labels().stream().map(l -> scan.triggers().get(l)).toList();
+            List<Trigger> reversed = new ArrayList<>(scan.labels().stream().map(l -> scan.triggers().get(l)).toList());
+            try (ImageSource data = DataSources.open(request.data())) {
+                requireFits(data, pre, model);
+                reversed.addAll(MoreReversals.find(model, pre, data, scan.labels(), request.unlearn().reversals() - 1,
+                        request.samples(), scan.report().seed()));
+            }
             log.info("unlearning: fine-tuning on {} images of {}, {}% of each batch stamped with the reversed "
                     + "trigger(s) of {}", images.count(), trainName, Math.round(100 * request.unlearn().stampedShare()),
                     scan.labels());
@@ -139,9 +144,10 @@ public final class PatchRun {
             goalMet = after.worstAttackSuccess() < request.targetSuccess();
             why = goalMet ? String.format("attack success fell under %.2f%%", 100 * request.targetSuccess())
                     : String.format("attack success is still %.2f%% after unlearning, not under %.2f%% (try more "
-                            + "--epochs or a larger --fraction)", 100 * after.worstAttackSuccess(),
+                            + "--epochs or --reversals)", 100 * after.worstAttackSuccess(),
                             100 * request.targetSuccess());
             details.put("trainImages", images.count());
+            details.put("stampTriggers", reversed.size());
             details.put("trainData", trainName);
         }
 
@@ -228,6 +234,7 @@ public final class PatchRun {
             s.put("epochs", r.unlearn().epochs());
             s.put("batch", r.unlearn().batch());
             s.put("lr", r.unlearn().learningRate());
+            s.put("reversals", r.unlearn().reversals());
         }
         return s;
     }

@@ -8,10 +8,12 @@ package org.ncguard.mitigate.patch;
  * @param epochs        passes over that data (the paper: 1)
  * @param batch         mini-batch size
  * @param learningRate  Adam's learning rate
+ * @param reversals     reversed triggers per flagged label to stamp with: the scan's, plus {@code reversals - 1}
+ *                      found again with other seeds ({@link MoreReversals})
  * @param seed          seed of the data choice, the batch order and the stamping
  */
 public record UnlearnSettings(double fraction, double stampedShare, int epochs, int batch, double learningRate,
-        long seed) {
+        int reversals, long seed) {
 
     public UnlearnSettings {
         if (!(fraction > 0 && fraction <= 1)) {
@@ -28,6 +30,9 @@ public record UnlearnSettings(double fraction, double stampedShare, int epochs, 
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be positive and finite, found " + learningRate);
+        }
+        if (reversals < 1) {
+            throw new IllegalArgumentException("reversals must be at least 1 (the scan's trigger), found " + reversals);
         }
     }
 }
