@@ -127,14 +127,15 @@ final class PatchCommand implements Callable<Integer> {
         if ((trigger == null) != (target == null)) {
             throw new NcguardException(trigger == null ? "--target needs --trigger" : "--trigger needs --target");
         }
+        PatchMethod how = PatchMethod.byId(method);
+        double success = targetSuccess != null ? targetSuccess : how == PatchMethod.PRUNE ? 0.01 : 0.02;
         PatchRequest request;
         try {
-            request = new PatchRequest(model, scan, out, PatchMethod.byId(method), data.spec, testData, trainData,
+            request = new PatchRequest(model, scan, out, how, data.spec, testData, trainData,
                     new Preprocessing(data.scale, data.mean, data.std), samples, testSamples,
-                    trigger == null ? null : TriggerSpec.parse(trigger), target, maxAccuracyDrop, targetSuccess != null ? targetSuccess
-                            : PatchMethod.byId(method) == PatchMethod.PRUNE ? 0.01 : 0.02,
-                    PruneLayer.byId(layer), step, new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals,
-                            seed),
+                    trigger == null ? null : TriggerSpec.parse(trigger), target, maxAccuracyDrop, success,
+                    PruneLayer.byId(layer), step,
+                    new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, seed),
                     seed, threads.configure());
         } catch (IllegalArgumentException e) {
             throw new NcguardException("bad option: " + e.getMessage());

@@ -20,6 +20,9 @@ import org.ncguard.engine.Scores;
  */
 public final class PatchMeter {
 
+    /** The name of the real trigger's trial. */
+    public static final String REAL = "real";
+
     /** Images per ONNX Runtime call. */
     private static final int BATCH = 256;
 
@@ -116,9 +119,6 @@ public final class PatchMeter {
         }
         return new Measurement((double) correct / labels.length, reversed, real, per);
     }
-
-    /** The name of the real trigger's trial. */
-    public static final String REAL = "real";
 
     private int[] predict(OrtScorer s, float[] pixels, int n) {
         int[] out = new int[n];

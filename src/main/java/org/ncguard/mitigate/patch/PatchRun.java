@@ -137,9 +137,10 @@ public final class PatchRun {
             double drop = before.accuracy() - after.accuracy();
             if (drop > request.maxAccuracyDrop()) {
                 throw new NcguardException(String.format("unlearning cost %.2f points of clean accuracy (%.2f%% -> "
-                        + "%.2f%%), over the --max-accuracy-drop budget of %.2f; nothing written (try a smaller --lr "
-                        + "or fewer --epochs)", 100 * drop, 100 * before.accuracy(), 100 * after.accuracy(),
-                        100 * request.maxAccuracyDrop()));
+                        + "%.2f%%, attack success %.2f%% -> %.2f%%), over the --max-accuracy-drop budget of %.2f; "
+                        + "nothing written (try a smaller --lr or fewer --epochs)", 100 * drop,
+                        100 * before.accuracy(), 100 * after.accuracy(), 100 * before.worstAttackSuccess(),
+                        100 * after.worstAttackSuccess(), 100 * request.maxAccuracyDrop()));
             }
             goalMet = after.worstAttackSuccess() < request.targetSuccess();
             why = goalMet ? String.format("attack success fell under %.2f%%", 100 * request.targetSuccess())
