@@ -51,7 +51,8 @@ class PatchCommandTest {
     private static CliRun patch(String... extra) {
         List<String> args = new ArrayList<>(List.of("patch", "--model", model.toString(), "--scan", scan.toString(),
                 "--data", PatchFixtures.TRAIN, "--test-data", PatchFixtures.TEST, "--trigger", PatchFixtures.TRIGGER,
-                "--target", String.valueOf(PatchFixtures.TARGET), "--test-samples", "5000", "--threads", "1", "--json"));
+                "--target", String.valueOf(PatchFixtures.TARGET), "--test-samples", "5000", "--threads", "1",
+                "--json"));
         args.addAll(List.of(extra));
         return CliRun.of(args.toArray(String[]::new));
     }
