@@ -33,6 +33,8 @@ public final class PruningPage {
         String layer = curve.layer() == PruneLayer.CONV ? "last conv channels" : "penultimate neurons";
         LineChart chart = new LineChart("Pruning curve", "share of " + layer + " pruned (%)", "%")
                 .yRange(0, 100)
+                // room on the right for the "kept" label when the kept step is the last one
+                .xRange(0, Math.max(1, x[x.length - 1]) * 1.08)
                 .series("clean accuracy", x, accuracy, false)
                 .series("attack success (reversed trigger)", x, reversed, false);
         if (hasReal) {
