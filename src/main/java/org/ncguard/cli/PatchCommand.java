@@ -68,7 +68,7 @@ final class PatchCommand implements Callable<Integer> {
     String layer;
 
     @Option(names = "--step", defaultValue = "0", paramLabel = "N",
-            description = "prune: units zeroed per step (default: 0.5% of the layer, at least 1).")
+            description = "prune: units zeroed per step (default: 0.5%% of the layer, at least 1).")
     int step;
 
     @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
