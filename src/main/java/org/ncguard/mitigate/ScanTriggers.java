@@ -7,8 +7,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.ncguard.NcguardException;
+import org.ncguard.data.Trigger;
+import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.profile.ScanSource;
 import org.ncguard.reverse.ReversedTrigger;
@@ -47,7 +51,12 @@ public record ScanTriggers(ScanReport report, ScanSource source, List<ProfileBui
             throw new NcguardException("the scan in " + dir + " is incomplete (labels " + report.missingLabels()
                     + " missing); finish it with 'ncguard scan --resume --out " + dir + "'");
         }
+        if (report.labelCount() != model.labels()) {
+            throw new NcguardException("the scan in " + dir + " has " + report.labelCount() + " labels, "
+                    + model.source() + " has " + model.labels());
+        }
         List<Integer> wanted = labels == null ? report.flagged() : labels.stream().sorted().distinct().toList();
+        ImageShape canonical = ModelImages.canonical(model.input().shape());
         TriggerStore store = new TriggerStore(files);
         List<ProfileBuilder.Stamp> stamps = new ArrayList<>();
         for (int label : wanted) {
@@ -57,10 +66,27 @@ public record ScanTriggers(ScanReport report, ScanSource source, List<ProfileBui
             }
             ReversedTrigger t = store.load(label).orElseThrow(() -> new NcguardException("the scan in " + dir
                     + " has no reversed trigger for label " + label + " (" + files.triggerJson(label) + ")"));
-            stamps.add(new ProfileBuilder.Stamp(t.toTrigger(), label));
+            Trigger trigger = t.toTrigger();
+            if (!trigger.shape().equals(canonical)) {
+                throw new NcguardException("the reversed trigger of label " + label + " in " + dir + " is "
+                        + trigger.shape() + ", the model takes " + canonical);
+            }
+            stamps.add(new ProfileBuilder.Stamp(trigger, label));
         }
         return new ScanTriggers(report, new ScanSource(dir.toString(), report.verdict().name().toLowerCase(),
                 sha256(files.scanJson())), stamps);
+    }
+
+    /** The labels whose triggers were loaded, ascending. */
+    public List<Integer> labels() {
+        return stamps.stream().map(ProfileBuilder.Stamp::label).toList();
+    }
+
+    /** Label to its reversed trigger, ascending by label. */
+    public Map<Integer, Trigger> triggers() {
+        Map<Integer, Trigger> map = new LinkedHashMap<>();
+        stamps.forEach(s -> map.put(s.label(), s.trigger()));
+        return map;
     }
 
     private static String sha256(Path file) throws NcguardException {

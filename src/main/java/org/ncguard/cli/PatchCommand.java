@@ -1,0 +1,214 @@
+package org.ncguard.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ncguard.NcguardException;
+import org.ncguard.data.TriggerSpec;
+import org.ncguard.mitigate.patch.Measurement;
+import org.ncguard.mitigate.patch.PatchCard;
+import org.ncguard.mitigate.patch.PatchMethod;
+import org.ncguard.mitigate.patch.PatchOutcome;
+import org.ncguard.mitigate.patch.PatchOutputs;
+import org.ncguard.mitigate.patch.PatchRequest;
+import org.ncguard.mitigate.patch.PatchRun;
+import org.ncguard.mitigate.patch.Preprocessing;
+import org.ncguard.mitigate.patch.PruneLayer;
+import org.ncguard.mitigate.patch.UnlearnSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ncguard patch}: removes a backdoor a scan found, by neuron pruning or unlearning, into a new ONNX file. */
+@Command(name = "patch", mixinStandardHelpOptions = true,
+        description = "Patch a model a scan found infected: prune the units its flagged labels' reversed triggers "
+                + "excite, or unlearn the triggers by fine-tuning. Only weight values change; the original file is "
+                + "never touched.")
+final class PatchCommand implements Callable<Integer> {
+
+    @Option(names = "--method", required = true, paramLabel = "prune|unlearn", description = "prune or unlearn.")
+    String method;
+
+    @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The scanned ONNX classifier.")
+    Path model;
+
+    @Option(names = "--scan", required = true, paramLabel = "DIR", description = "The --out folder of a complete "
+            + "scan of this model.")
+    Path scan;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--test-data", paramLabel = "SPEC", description = "Held-out images to measure on (default: the "
+            + "built-in test split of --data, else --data).")
+    String testData;
+
+    @Option(names = "--trigger", paramLabel = "SPEC", description = "The real trigger, when known: its attack "
+            + "success is reported too and must also fall under the target.")
+    String trigger;
+
+    @Option(names = "--target", paramLabel = "LABEL", description = "The real trigger's target label.")
+    Integer target;
+
+    @Option(names = "--max-accuracy-drop", defaultValue = "0.02", paramLabel = "D",
+            description = "Clean accuracy the patch may cost, a share (default: ${DEFAULT-VALUE} = 2 points).")
+    double maxAccuracyDrop;
+
+    @Option(names = "--target-success", paramLabel = "S",
+            description = "Attack success under which the backdoor counts as removed (default: 0.01 for prune, "
+                    + "0.02 for unlearn).")
+    Double targetSuccess;
+
+    @Option(names = "--layer", defaultValue = "penultimate", paramLabel = "penultimate|conv",
+            description = "prune: the penultimate layer's neurons or the last conv's channels (default: "
+                    + "${DEFAULT-VALUE}).")
+    String layer;
+
+    @Option(names = "--step", defaultValue = "0", paramLabel = "N",
+            description = "prune: units zeroed per step (default: 0.5%% of the layer, at least 1).")
+    int step;
+
+    @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
+            description = "Clean images of --data that rank the units (prune) or search more reversed triggers "
+                    + "(unlearn) (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--test-samples", defaultValue = "2000", paramLabel = "N",
+            description = "Held-out images measured at every step (default: ${DEFAULT-VALUE}).")
+    int testSamples;
+
+    @Option(names = "--train-data", paramLabel = "SPEC", description = "unlearn: training images (default: --data).")
+    String trainData;
+
+    @Option(names = "--fraction", defaultValue = "0.1", paramLabel = "F",
+            description = "unlearn: share of the training images used (default: ${DEFAULT-VALUE}).")
+    double fraction;
+
+    @Option(names = "--stamped-share", defaultValue = "0.2", paramLabel = "S",
+            description = "unlearn: share of each batch stamped with a reversed trigger (default: ${DEFAULT-VALUE}).")
+    double stampedShare;
+
+    @Option(names = "--epochs", defaultValue = "1", paramLabel = "N", description = "unlearn: epochs (default: "
+            + "${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "unlearn: batch size (default: "
+            + "${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.001", paramLabel = "X", description = "unlearn: Adam's learning rate "
+            + "(default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--reversals", defaultValue = "3", paramLabel = "N", description = "unlearn: reversed triggers "
+            + "per flagged label to stamp with: the scan's and N-1 more searched with other seeds (default: "
+            + "${DEFAULT-VALUE}).")
+    int reversals;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of image choices and "
+            + "fine-tuning (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "PATCHED.onnx", description = "The patched model; its "
+            + "card (and for pruning the curve, JSON and HTML) go beside it.")
+    Path out;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((trigger == null) != (target == null)) {
+            throw new NcguardException(trigger == null ? "--target needs --trigger" : "--trigger needs --target");
+        }
+        PatchMethod how = PatchMethod.byId(method);
+        double success = targetSuccess != null ? targetSuccess : how == PatchMethod.PRUNE ? 0.01 : 0.02;
+        PatchRequest request;
+        try {
+            request = new PatchRequest(model, scan, out, how, data.spec, testData, trainData,
+                    new Preprocessing(data.scale, data.mean, data.std), samples, testSamples,
+                    trigger == null ? null : TriggerSpec.parse(trigger), target, maxAccuracyDrop, success,
+                    PruneLayer.byId(layer), step,
+                    new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, seed),
+                    seed, threads.configure());
+        } catch (IllegalArgumentException e) {
+            throw new NcguardException("bad option: " + e.getMessage());
+        }
+        PatchOutcome outcome = PatchRun.run(request);
+        List<Path> written = PatchOutputs.write(outcome, out);
+        PatchCard card = outcome.card();
+        if (json) {
+            System.out.println(new ObjectMapper().writeValueAsString(summary(card)));
+        } else {
+            print(card, written);
+        }
+        if (!card.goalMet()) {
+            throw new NcguardException("backdoor not removed: " + card.why() + "; wrote " + out);
+        }
+        return 0;
+    }
+
+    static Map<String, Object> summary(PatchCard card) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("accuracyBefore", card.before().accuracy());
+        r.put("accuracyAfter", card.after().accuracy());
+        r.put("attackSuccessBefore", card.before().attackSuccess());
+        r.put("attackSuccessAfter", card.after().attackSuccess());
+        r.put("realAttackSuccessBefore", card.before().realAttackSuccess());
+        r.put("realAttackSuccessAfter", card.after().realAttackSuccess());
+        Measurement control = card.control();
+        r.put("controlAccuracy", control == null ? null : control.accuracy());
+        r.put("controlAttackSuccess", control == null ? null : control.attackSuccess());
+        r.put("controlRealAttackSuccess", control == null ? null : control.realAttackSuccess());
+        r.put("method", card.method());
+        r.put("flaggedLabels", card.flaggedLabels());
+        r.put("goalMet", card.goalMet());
+        r.put("why", card.why());
+        r.putAll(card.details());
+        r.put("model", card.model());
+        r.put("sha256", card.sha256());
+        r.put("original", card.original());
+        r.put("originalSha256", card.originalSha256());
+        r.put("parityOk", card.parity().ok());
+        r.put("seconds", card.seconds());
+        return r;
+    }
+
+    private static void print(PatchCard card, List<Path> written) {
+        row("model", card.model() + " (sha256 " + card.sha256() + ")");
+        row("from", card.original() + " (sha256 " + card.originalSha256() + "), flagged " + card.flaggedLabels());
+        if (card.method().equals("prune")) {
+            row("pruned", card.details().get("pruned") + " of " + card.details().get("units") + " "
+                    + card.details().get("layer") + " units");
+        } else {
+            row("unlearned", card.details().get("trainImages") + " images of " + card.details().get("trainData"));
+        }
+        row("accuracy", String.format("%.2f%% -> %.2f%% on %s images", 100 * card.before().accuracy(),
+                100 * card.after().accuracy(), card.details().get("testImages")));
+        row("attack (rev.)", String.format("%.2f%% -> %.2f%%", 100 * card.before().attackSuccess(),
+                100 * card.after().attackSuccess()));
+        if (card.before().realAttackSuccess() != null) {
+            row("attack (real)", String.format("%.2f%% -> %.2f%%", 100 * card.before().realAttackSuccess(),
+                    100 * card.after().realAttackSuccess()));
+        }
+        if (card.control() != null) {
+            Measurement c = card.control();
+            row("control", String.format("clean-only fine-tuning: accuracy %.2f%%, attack %.2f%%%s", 100 * c.accuracy(),
+                    100 * c.attackSuccess(), c.realAttackSuccess() == null ? ""
+                            : String.format(", real trigger %.2f%%", 100 * c.realAttackSuccess())));
+        }
+        row("parity", String.format("ok: max |SameDiff - ONNX Runtime| = %.2e", card.parity().maxAbsDiff()));
+        row("outcome", card.why());
+        row("files", written.toString());
+    }
+
+    private static void row(String key, String value) {
+        System.out.printf("%-15s %s%n", key, value);
+    }
+}

@@ -1,0 +1,247 @@
+package org.ncguard.mitigate.patch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import onnx.OnnxMl.ModelProto;
+import org.ncguard.NcguardException;
+import org.ncguard.data.Batch;
+import org.ncguard.data.DataSources;
+import org.ncguard.data.ImageSource;
+import org.ncguard.data.Preprocessor;
+import org.ncguard.data.Trigger;
+import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.OrtScorer;
+import org.ncguard.engine.ParityCheck;
+import org.ncguard.engine.ParityResult;
+import org.ncguard.engine.ScorerOptions;
+import org.ncguard.engine.Versions;
+import org.ncguard.engine.translate.GraphTranslator;
+import org.ncguard.mitigate.ModelImages;
+import org.ncguard.mitigate.ScanTriggers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code ncguard patch}: checks the inputs, measures the original, prunes or unlearns, checks that the result is
+ * the same graph and passes parity, and returns the patched model with its card. Writes nothing; {@link PatchOutputs}
+ * does.
+ */
+public final class PatchRun {
+
+    private static final Logger log = LoggerFactory.getLogger(PatchRun.class);
+
+    /** Random inputs of the parity check. */
+    private static final int PARITY_SAMPLES = 4;
+
+    private PatchRun() {
+    }
+
+    /** Runs {@code request}. */
+    public static PatchOutcome run(PatchRequest request) throws NcguardException {
+        long start = System.nanoTime();
+        requireDistinctOutput(request.model(), request.out());
+        OnnxModel model = OnnxModel.load(request.model());
+        ScanTriggers scan = ScanTriggers.load(request.scanDir(), model, null);
+        if (scan.stamps().isEmpty()) {
+            throw new NcguardException("the scan in " + request.scanDir() + " flagged no label (verdict "
+                    + scan.source().verdict() + "): there is no backdoor to patch");
+        }
+        Preprocessor pre = request.preprocessing().forModel(model.input().shape());
+        ScorerOptions threads = new ScorerOptions(request.threads());
+        Trigger real = null;
+        if (request.realTrigger() != null) {
+            if (request.realTarget() < 0 || request.realTarget() >= model.labels()) {
+                throw new NcguardException("--target " + request.realTarget() + " is out of range: "
+                        + model.source() + " has labels 0.." + (model.labels() - 1));
+            }
+            real = request.realTrigger().build(ModelImages.canonical(model.input().shape()));
+        }
+        List<AttackTrial> trials = new ArrayList<>();
+        scan.labels().forEach(l -> trials.add(new AttackTrial("reversed-" + l, scan.triggers().get(l), l)));
+        if (real != null) {
+            trials.add(new AttackTrial(PatchMeter.REAL, real, request.realTarget()));
+        }
+
+        String testSpec = request.testData() != null ? request.testData()
+                : DataSources.testSplitOf(request.data()).orElse(request.data());
+        PatchMeter meter;
+        String testName;
+        try (ImageSource test = DataSources.open(testSpec)) {
+            requireFits(test, pre, model);
+            testName = test.name();
+            meter = new PatchMeter(pick(test, model, request.testSamples(), request.seed()), pre, trials, threads);
+        }
+        log.info("measuring on {} held-out images of {}", meter.samples(), testName);
+
+        Map<String, Object> details = new LinkedHashMap<>();
+        Measurement before;
+        Measurement after;
+        Measurement control = null;
+        ModelProto patched;
+        PruningCurve curve = null;
+        int kept = 0;
+        boolean goalMet;
+        String why;
+        if (request.method() == PatchMethod.PRUNE) {
+            PrunableLayer layer = PrunableLayer.of(model, request.layer());
+            UnitRanking ranking;
+            try (ImageSource data = DataSources.open(request.data())) {
+                requireFits(data, pre, model);
+                Batch images = pick(data, model, request.samples(), request.seed() + 1);
+                ranking = UnitRanking.measure(model, layer, pre, images, scan.triggers(), threads);
+            }
+            Pruner.Result result = new Pruner(request.pruneSettings()).run(model, layer, ranking, meter);
+            curve = result.curve();
+            kept = result.best();
+            patched = result.model();
+            before = result.original().measured();
+            after = result.kept().measured();
+            goalMet = result.goalMet();
+            why = result.why() + (goalMet ? "" : "; kept the step with the lowest attack success within the budget");
+            details.put("layer", layer.kind().id());
+            details.put("activation", layer.activation());
+            details.put("units", layer.units());
+            details.put("step", request.pruneSettings().stepFor(layer.units()));
+            details.put("pruned", result.kept().pruned());
+            details.put("prunedFraction", result.kept().fraction());
+            details.put("prunedUnits", Arrays.stream(result.pruned()).boxed().toList());
+            details.put("steps", curve.points().size() - 1);
+        } else {
+            before = meter.measure(model);
+            Unlearner unlearner = new Unlearner(request.unlearn());
+            String trainSpec = request.trainData() != null ? request.trainData() : request.data();
+            Batch images;
+            String trainName;
+            try (ImageSource train = DataSources.open(trainSpec)) {
+                requireFits(train, pre, model);
+                trainName = train.name();
+                images = unlearner.trainingImages(model, train);
+            }
+            List<Trigger> reversed = new ArrayList<>(scan.labels().stream().map(l -> scan.triggers().get(l)).toList());
+            try (ImageSource data = DataSources.open(request.data())) {
+                requireFits(data, pre, model);
+                reversed.addAll(MoreReversals.find(model, pre, data, scan.labels(), request.unlearn().reversals() - 1,
+                        request.samples(), scan.report().seed()));
+            }
+            log.info("unlearning: fine-tuning on {} images of {}, {}% of each batch stamped with the reversed "
+                    + "trigger(s) of {}", images.count(), trainName, Math.round(100 * request.unlearn().stampedShare()),
+                    scan.labels());
+            patched = unlearner.run(model, images, trainName, pre, reversed);
+            after = meter.measure(OnnxModel.fromBytes(request.out().toString(), patched.toByteArray()));
+            log.info("control: the same fine-tuning on clean images only");
+            ModelProto clean = unlearner.run(model, images, trainName, pre, List.of());
+            control = meter.measure(OnnxModel.fromBytes("control", clean.toByteArray()));
+            double drop = before.accuracy() - after.accuracy();
+            if (drop > request.maxAccuracyDrop()) {
+                throw new NcguardException(String.format("unlearning cost %.2f points of clean accuracy (%.2f%% -> "
+                        + "%.2f%%, attack success %.2f%% -> %.2f%%), over the --max-accuracy-drop budget of %.2f; "
+                        + "nothing written (try a smaller --lr or fewer --epochs)", 100 * drop,
+                        100 * before.accuracy(), 100 * after.accuracy(), 100 * before.worstAttackSuccess(),
+                        100 * after.worstAttackSuccess(), 100 * request.maxAccuracyDrop()));
+            }
+            goalMet = after.worstAttackSuccess() < request.targetSuccess();
+            why = goalMet ? String.format("attack success fell under %.2f%%", 100 * request.targetSuccess())
+                    : String.format("attack success is still %.2f%% after unlearning, not under %.2f%% (try more "
+                            + "--epochs or --reversals)", 100 * after.worstAttackSuccess(),
+                            100 * request.targetSuccess());
+            details.put("trainImages", images.count());
+            details.put("stampTriggers", reversed.size());
+            details.put("trainData", trainName);
+        }
+
+        byte[] bytes = patched.toByteArray();
+        OnnxModel result = OnnxModel.fromBytes(request.out().toString(), bytes);
+        List<String> changed = GraphIdentity.differences(model.proto(), patched);
+        if (!changed.isEmpty()) {
+            throw new IllegalStateException("the patched model differs from the original in more than weights: "
+                    + changed);
+        }
+        ParityResult parity;
+        try (OrtScorer scorer = new OrtScorer(result, threads)) {
+            parity = ParityCheck.run(GraphTranslator.translate(result), scorer, PARITY_SAMPLES, request.seed());
+        }
+        if (!parity.ok()) {
+            throw new IllegalStateException("the patched model fails parity: max |SameDiff - ONNX Runtime| = "
+                    + parity.maxAbsDiff());
+        }
+        details.put("testData", testName);
+        details.put("testImages", meter.samples());
+        PatchCard card = new PatchCard(request.out().getFileName().toString(), result.sha256(),
+                request.model().getFileName().toString(), model.sha256(), request.method().id(), scan.labels(),
+                request.realTrigger() == null ? null : request.realTrigger().spec(), request.realTarget(), before,
+                after, control, goalMet, why, details, settings(request), parity, (System.nanoTime() - start) / 1e9,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Versions.all());
+        return curve == null ? new PatchOutcome(bytes, card, null, null)
+                : new PatchOutcome(bytes, card, curve, PruningPage.html(curve, kept, card));
+    }
+
+    /** The output must not be the input model: the original is never touched. */
+    static void requireDistinctOutput(Path model, Path out) throws NcguardException {
+        boolean same = model.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
+        try {
+            same = same || (Files.exists(out) && Files.exists(model) && Files.isSameFile(model, out));
+        } catch (IOException e) {
+            // cannot tell: the path comparison above stands
+        }
+        if (same) {
+            throw new NcguardException("--out " + out + " is the input model; the original is never overwritten, "
+                    + "give another path");
+        }
+    }
+
+    private static void requireFits(ImageSource data, Preprocessor pre, OnnxModel model) throws NcguardException {
+        pre.requireCompatible(data.shape());
+        if (data.labelCount() > model.labels()) {
+            throw new NcguardException(data.name() + " has " + data.labelCount() + " labels but " + model.source()
+                    + " has " + model.labels() + " outputs; use data of the model's task");
+        }
+    }
+
+    /** Up to {@code n} images of {@code data} in a seeded random order, in the model's channels. */
+    private static Batch pick(ImageSource data, OnnxModel model, int n, long seed) throws NcguardException {
+        if (data.count() == 0) {
+            throw new NcguardException(data.name() + " holds no images");
+        }
+        int[] order = Arrays.copyOf(ModelImages.shuffled(data.count(), seed), Math.min(n, data.count()));
+        return ModelImages.load(data, model.input().shape(), order);
+    }
+
+    private static Map<String, Object> settings(PatchRequest r) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("method", r.method().id());
+        Path scanName = r.scanDir().getFileName();
+        s.put("scan", scanName == null ? r.scanDir().toString() : scanName.toString());
+        s.put("data", r.data());
+        s.put("testData", r.testData());
+        s.put("samples", r.samples());
+        s.put("testSamples", r.testSamples());
+        s.put("maxAccuracyDrop", r.maxAccuracyDrop());
+        s.put("targetSuccess", r.targetSuccess());
+        s.put("scale", r.preprocessing().scale());
+        s.put("mean", r.preprocessing().mean());
+        s.put("std", r.preprocessing().std());
+        s.put("seed", r.seed());
+        s.put("threads", r.threads());
+        if (r.method() == PatchMethod.PRUNE) {
+            s.put("layer", r.layer().id());
+            s.put("step", r.step() == 0 ? "0.5%" : r.step());
+        } else {
+            s.put("trainData", r.trainData());
+            s.put("fraction", r.unlearn().fraction());
+            s.put("stampedShare", r.unlearn().stampedShare());
+            s.put("epochs", r.unlearn().epochs());
+            s.put("batch", r.unlearn().batch());
+            s.put("lr", r.unlearn().learningRate());
+            s.put("reversals", r.unlearn().reversals());
+        }
+        return s;
+    }
+}

@@ -1,0 +1,61 @@
+package org.ncguard.mitigate.patch;
+
+import java.util.Arrays;
+import java.util.List;
+import onnx.OnnxMl.ModelProto;
+import org.ncguard.NcguardException;
+import org.ncguard.data.Batch;
+import org.ncguard.data.ImageSource;
+import org.ncguard.data.Preprocessor;
+import org.ncguard.data.Trigger;
+import org.ncguard.engine.OnnxModel;
+import org.ncguard.lab.TrainedModel;
+import org.ncguard.lab.Trainer;
+import org.ncguard.lab.TrainingOptions;
+import org.ncguard.mitigate.ModelImages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The paper's unlearning: fine-tune every weight on a fraction of clean training data in which a share of each batch
+ * is stamped with the reversed triggers and keeps its true label, so the model learns that the trigger means
+ * nothing. The same run without stamping is the paper's control. The trained weights are written back into the
+ * original graph's initializers: names, nodes and opset stay as they were.
+ */
+public final class Unlearner {
+
+    private static final Logger log = LoggerFactory.getLogger(Unlearner.class);
+
+    private final UnlearnSettings settings;
+
+    public Unlearner(UnlearnSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The images a run trains on: {@code fraction} of {@code train}, chosen by the seed, in the model's channels. */
+    public Batch trainingImages(OnnxModel model, ImageSource train) throws NcguardException {
+        int n = Math.max(settings.batch(), (int) Math.round(settings.fraction() * train.count()));
+        if (n > train.count()) {
+            throw new NcguardException(train.name() + " holds " + train.count() + " images, fewer than one batch of "
+                    + settings.batch() + "; give more training data");
+        }
+        int[] picked = Arrays.copyOf(ModelImages.shuffled(train.count(), settings.seed()), n);
+        return ModelImages.load(train, model.input().shape(), picked);
+    }
+
+    /**
+     * Fine-tunes {@code model} on {@code images}; {@code triggers} empty gives the clean-only control.
+     *
+     * @param pre the model's preprocessing
+     */
+    public ModelProto run(OnnxModel model, Batch images, String dataName, Preprocessor pre, List<Trigger> triggers)
+            throws NcguardException {
+        StampedShareSource data = new StampedShareSource(dataName, images, model.labels(), triggers,
+                settings.stampedShare(), settings.seed() ^ 0x5DEECE66DL);
+        TrainedModel trained = new Trainer(new TrainingOptions(settings.epochs(), settings.batch(),
+                settings.learningRate(), settings.seed())).train(model, data, pre, null);
+        log.info("fine-tuned {} epoch(s) on {} images, {} stamped with a reversed trigger; final loss {}",
+                settings.epochs(), images.count(), data.stamped(), String.format("%.4f", trained.finalLoss()));
+        return trained.proto();
+    }
+}
