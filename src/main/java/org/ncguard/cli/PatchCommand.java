@@ -46,12 +46,9 @@ final class PatchCommand implements Callable<Integer> {
             + "built-in test split of --data, else --data).")
     String testData;
 
-    @Option(names = "--trigger", paramLabel = "SPEC", description = "The real trigger, when known: its attack "
-            + "success is reported too and must also fall under the target.")
-    String trigger;
-
-    @Option(names = "--target", paramLabel = "LABEL", description = "The real trigger's target label.")
-    Integer target;
+    /** The real trigger, when known: its attack success is reported too and must also fall under the target. */
+    @Mixin
+    RealTriggerOptions real;
 
     @Option(names = "--max-accuracy-drop", defaultValue = "0.02", paramLabel = "D",
             description = "Clean accuracy the patch may cost, a share (default: ${DEFAULT-VALUE} = 2 points).")
@@ -124,16 +121,14 @@ final class PatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((trigger == null) != (target == null)) {
-            throw new NcguardException(trigger == null ? "--target needs --trigger" : "--trigger needs --target");
-        }
+        TriggerSpec realSpec = real.spec();
         PatchMethod how = PatchMethod.byId(method);
         double success = targetSuccess != null ? targetSuccess : how == PatchMethod.PRUNE ? 0.01 : 0.02;
         PatchRequest request;
         try {
             request = new PatchRequest(model, scan, out, how, data.spec, testData, trainData,
                     new Preprocessing(data.scale, data.mean, data.std), samples, testSamples,
-                    trigger == null ? null : TriggerSpec.parse(trigger), target, maxAccuracyDrop, success,
+                    realSpec, real.target, maxAccuracyDrop, success,
                     PruneLayer.byId(layer), step,
                     new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, seed),
                     seed, threads.configure());
