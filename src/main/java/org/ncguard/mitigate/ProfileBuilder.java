@@ -126,7 +126,7 @@ public final class ProfileBuilder {
         GuardProfile profile = new GuardProfile(GuardProfile.FORMAT_VERSION,
                 model.sha256().substring(0, 12) + "-" + ID_TIME.format(now), now.toString(), model.sha256(),
                 model.labels(), new PenultimateLayer(model.penultimate().tensor(), size), inputSpec(model),
-                settings.fpr(), settings.form().id(), labels, scan, Versions.all());
+                settings.fpr(), settings.form().id(), labels, scan, Versions.all(), null);
         return new Result(profile, figures);
     }
 

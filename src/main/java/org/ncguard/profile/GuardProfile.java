@@ -27,10 +27,12 @@ import java.util.regex.Pattern;
  * @param labels        the suspicious labels, ascending; empty for a clean model
  * @param scan          the scan the profile came from; null when built without one
  * @param versions      ncguard and library versions that built it
+ * @param signature     who signed the rest of the profile ({@link ProfileSignatures}); null when unsigned
  */
 public record GuardProfile(int formatVersion, String profileId, String createdAt, String modelSha256, int labelsCount,
                            PenultimateLayer penultimate, InputSpec input, double fpr, String score,
-                           List<LabelProfile> labels, ScanSource scan, Map<String, String> versions) {
+                           List<LabelProfile> labels, ScanSource scan, Map<String, String> versions,
+                           ProfileSignature signature) {
 
     /** The layout version this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
@@ -75,6 +77,17 @@ public record GuardProfile(int formatVersion, String profileId, String createdAt
             }
         }
         versions = Map.copyOf(versions == null ? Map.of() : versions);
+    }
+
+    /** The same profile with {@code s} as its signature (null: unsigned). */
+    public GuardProfile withSignature(ProfileSignature s) {
+        return new GuardProfile(formatVersion, profileId, createdAt, modelSha256, labelsCount, penultimate, input, fpr,
+                score, labels, scan, versions, s);
+    }
+
+    /** Whether the profile carries a signature (checked or not). */
+    public boolean signed() {
+        return signature != null;
     }
 
     /** The profile of {@code label}, if it is suspicious. */

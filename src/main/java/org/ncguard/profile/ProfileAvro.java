@@ -30,7 +30,9 @@ public final class ProfileAvro {
                 p.fpr(), p.score(), labels,
                 p.scan() == null ? null
                         : new org.ncguard.avro.ScanSource(p.scan().path(), p.scan().verdict(), p.scan().sha256()),
-                new TreeMap<>(p.versions()));
+                new TreeMap<>(p.versions()),
+                p.signature() == null ? null : new org.ncguard.avro.ProfileSignature(p.signature().keyId(),
+                        p.signature().algorithm(), p.signature().value()));
     }
 
     /**
@@ -49,13 +51,15 @@ public final class ProfileAvro {
             }
             org.ncguard.avro.InputSpec in = a.getInput();
             org.ncguard.avro.ScanSource scan = a.getScan();
+            org.ncguard.avro.ProfileSignature sig = a.getSignature();
             return new GuardProfile(a.getFormatVersion(), a.getProfileId(), a.getCreatedAt(), a.getModelSha256(),
                     a.getLabelsCount(), new PenultimateLayer(a.getPenultimate().getName(), a.getPenultimate().getSize()),
                     new InputSpec(in.getName(), in.getLayout(), in.getChannels(), in.getHeight(), in.getWidth(),
                             in.getScale(), floats(in.getMean()), floats(in.getStd())),
                     a.getFpr(), a.getScore(), labels,
                     scan == null ? null : new ScanSource(scan.getPath(), scan.getVerdict(), scan.getSha256()),
-                    Map.copyOf(a.getVersions()));
+                    Map.copyOf(a.getVersions()),
+                    sig == null ? null : new ProfileSignature(sig.getKeyId(), sig.getAlgorithm(), sig.getValue()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidProfileException("profile record " + a.getProfileId() + " is not a valid guard profile: "
                     + e.getMessage(), e);

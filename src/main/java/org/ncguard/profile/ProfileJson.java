@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,7 +48,7 @@ public final class ProfileJson {
      */
     public static GuardProfile fromBytes(String source, byte[] json) throws InvalidProfileException {
         try {
-            GuardProfile p = MAPPER.readValue(json, GuardProfile.class);
+            GuardProfile p = MAPPER.treeToValue(unsignedIfAbsent(MAPPER.readTree(json)), GuardProfile.class);
             if (p == null) {
                 throw new InvalidProfileException(source + " is empty, expected a guard profile (JSON)");
             }
@@ -55,6 +57,17 @@ public final class ProfileJson {
             Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
             throw new InvalidProfileException(source + " is not a valid guard profile: " + firstLine(cause), e);
         }
+    }
+
+    /**
+     * A profile written before profiles were signed has no {@code signature}: it reads as unsigned, while every other
+     * field stays required.
+     */
+    private static JsonNode unsignedIfAbsent(JsonNode tree) {
+        if (tree instanceof ObjectNode o && !o.has("signature")) {
+            o.putNull("signature");
+        }
+        return tree;
     }
 
     /** Reads {@code file}. */

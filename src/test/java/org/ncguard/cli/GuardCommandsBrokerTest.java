@@ -47,7 +47,7 @@ class GuardCommandsBrokerTest {
                 new InputSpec(m.input().name(), "NCHW", 1, 8, 8, 1f / 255f, new float[] {0}, new float[] {1}),
                 0.05, "ncguard", List.of(new LabelProfile(2, new int[] {0}, new float[] {1}, new float[] {0},
                         new float[] {1}, 0.5, new float[] {1}, 0, 1, new Roc(new RocCurve(0.9, List.of()), null))),
-                null, Map.of());
+                null, Map.of(), null);
         Path file = dir.resolve(sha.substring(0, 6) + ".json");
         Files.write(file, ProfileJson.toBytes(p));
         return file;

@@ -131,7 +131,7 @@ final class GuardFixtures {
         return new GuardProfile(GuardProfile.FORMAT_VERSION, profileId, createdAt, sha, model.labels(),
                 new PenultimateLayer(model.penultimateName(), model.penultimateSize()),
                 new InputSpec(model.inputName(), "NCHW", 1, SIZE, SIZE, 1f / 255f, new float[] {0f}, new float[] {1f}),
-                0.05, "ncguard", labels, null, Map.of());
+                0.05, "ncguard", labels, null, Map.of(), null);
     }
 
     /** The same profile with another threshold (and id, and time). */
@@ -140,7 +140,7 @@ final class GuardFixtures {
         LabelProfile changed = new LabelProfile(l.label(), l.neurons(), l.weights(), l.center(), l.scale(), threshold,
                 l.gaps(), l.cleanMean(), l.cleanStd(), l.roc());
         return new GuardProfile(p.formatVersion(), profileId, createdAt, p.modelSha256(), p.labelsCount(),
-                p.penultimate(), p.input(), p.fpr(), p.score(), List.of(changed), p.scan(), p.versions());
+                p.penultimate(), p.input(), p.fpr(), p.score(), List.of(changed), p.scan(), p.versions(), null);
     }
 
     static Tensor tensor(byte[] hwc) {

@@ -381,7 +381,7 @@ class GuardTopologyTest {
         GuardProfile wrongInput = new GuardProfile(1, "wrong-input", "2030-01-01T00:00:00Z", profile.modelSha256(),
                 profile.labelsCount(), profile.penultimate(), new org.ncguard.profile.InputSpec(
                 profile.input().name(), "NCHW", 1, 9, 9, 1f / 255f, new float[] {0}, new float[] {1}),
-                profile.fpr(), profile.score(), profile.labels(), null, Map.of());
+                profile.fpr(), profile.score(), profile.labels(), null, Map.of(), null);
         publish(wrongInput);
         send("t1", encode(GuardFixtures.request("t1", GuardFixtures.triggered(2))));
         assertEquals("profile-1", header(quarantine.readRecord().headers(), GuardHeaders.PROFILE));

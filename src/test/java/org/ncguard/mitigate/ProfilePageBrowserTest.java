@@ -44,7 +44,7 @@ class ProfilePageBrowserTest {
         GuardProfile profile = new GuardProfile(GuardProfile.FORMAT_VERSION, "p-1", "2026-11-29T10:00:00Z",
                 "ab".repeat(32), 10, new PenultimateLayer("pen", 8),
                 new InputSpec("input", "NCHW", 1, 28, 28, 1 / 255f, new float[] {0}, new float[] {1}), 0.05, "ncguard",
-                List.of(label), null, Map.of("ncguard", "dev"));
+                List.of(label), null, Map.of("ncguard", "dev"), null);
         return new ProfileBuilder.Result(profile, List.of(
                 new LabelFigures(7, ScoreForm.PAPER, 6, 0.7, 0.047, curve(0.8, 0.9), curve(0.9, 0.88)),
                 new LabelFigures(7, ScoreForm.NCGUARD, 2, 1.5, 0.043, reversed, real)));

@@ -28,7 +28,8 @@ class GuardProfileTest {
         return new GuardProfile(GuardProfile.FORMAT_VERSION, "p-1", "2026-11-29T10:00:00Z", SHA, 10,
                 new PenultimateLayer("/Relu_2_output_0", 4),
                 new InputSpec("input", "NCHW", 1, 28, 28, 1 / 255f, new float[] {0}, new float[] {1}),
-                0.05, "ncguard", labels, new ScanSource("scan-x", "infected", "cd".repeat(32)), Map.of("ncguard", "dev"));
+                0.05, "ncguard", labels, new ScanSource("scan-x", "infected", "cd".repeat(32)), Map.of("ncguard", "dev"),
+                null);
     }
 
     @Test
@@ -80,7 +81,7 @@ class GuardProfileTest {
     void refusesContradictoryProfiles() {
         assertThrows(IllegalArgumentException.class, () -> new GuardProfile(1, "p", "t", SHA, 10,
                 new PenultimateLayer("x", 2), profile(List.of()).input(), 0.05, "ncguard", List.of(label(7, 3)),
-                null, null), "neuron 3 on a layer of 2");
+                null, null, null), "neuron 3 on a layer of 2");
         assertThrows(IllegalArgumentException.class, () -> profile(List.of(label(7, 3), label(7, 2))));
         assertThrows(IllegalArgumentException.class, () -> profile(List.of(label(10, 3))));
         assertThrows(IllegalArgumentException.class, () -> new LabelProfile(1, new int[] {0, 1}, new float[] {1},

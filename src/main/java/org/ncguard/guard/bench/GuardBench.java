@@ -231,6 +231,6 @@ public final class GuardBench {
         return new GuardProfile(GuardProfile.FORMAT_VERSION, "bench", Instant.EPOCH.toString(), m.sha256(),
                 m.labels(), new org.ncguard.profile.PenultimateLayer(m.penultimate().tensor(), size),
                 new InputSpec(m.input().name(), shape.layout().name(), shape.channels(), shape.height(), shape.width(),
-                        1f / 255f, zeros, unit), 0.05, "ncguard", List.of(label), null, Map.of());
+                        1f / 255f, zeros, unit), 0.05, "ncguard", List.of(label), null, Map.of(), null);
     }
 }
