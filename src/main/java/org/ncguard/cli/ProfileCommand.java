@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.ncguard.mitigate.ScanTriggers;
 import org.ncguard.mitigate.ScoreForm;
 import org.ncguard.profile.GuardProfile;
 import org.ncguard.profile.ProfileJson;
+import org.ncguard.profile.ProfileKeys;
+import org.ncguard.profile.ProfileSignatures;
 import org.ncguard.profile.RocCurve;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,6 +88,11 @@ final class ProfileCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Option(names = "--sign-key", paramLabel = "K",
+            description = "Sign the profile with this private key (NAME.key from 'ncguard keygen'): guards started "
+                    + "with --trust-key apply only signed profiles.")
+    Path signKey;
+
     @Override
     public Integer call() throws Exception {
         TriggerSpec realSpec = real.spec();
@@ -97,6 +105,7 @@ final class ProfileCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new NcguardException("bad profile option: " + e.getMessage());
         }
+        PrivateKey key = signKey == null ? null : ProfileKeys.readPrivate(signKey); // a bad key fails before the work
         OnnxModel m = OnnxModel.load(model);
         real.requireTargetBelow(m.labels(), m.source());
         ScanTriggers scanned = ScanTriggers.load(scan, m, labels == null ? null : Labels.parse("--labels", labels));
@@ -108,13 +117,18 @@ final class ProfileCommand implements Callable<Integer> {
             result = new ProfileBuilder(scorer, data.preprocessor(m.input().shape()), settings)
                     .build(images, scanned.stamps(), realStamp, scanned.source());
         }
-        write(out, ProfileJson.toBytes(result.profile()));
+        GuardProfile written = key == null ? result.profile() : ProfileSignatures.sign(result.profile(), key);
+        write(out, ProfileJson.toBytes(written));
         write(page, ProfilePage.render(result, m.source().replaceAll(".*/", ""))
                 .getBytes(StandardCharsets.UTF_8));
         if (json) {
-            System.out.println(new ObjectMapper().writeValueAsString(summary(result, page)));
+            Map<String, Object> summary = summary(result, page);
+            summary.put("signedBy", written.signed() ? written.signature().keyId() : null);
+            System.out.println(new ObjectMapper().writeValueAsString(summary));
         } else {
             print(result, out, page);
+            System.out.println(written.signed() ? "signed by key " + written.signature().keyId()
+                    : "unsigned (guards started with --trust-key refuse it; sign with --sign-key)");
         }
         return 0;
     }

@@ -9,6 +9,8 @@ import org.ncguard.guard.ProfilePublisher;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.profile.GuardProfile;
 import org.ncguard.profile.ProfileJson;
+import org.ncguard.profile.ProfileKeys;
+import org.ncguard.profile.ProfileSignatures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,16 +37,25 @@ final class PublishProfileCommand implements Callable<Integer> {
             description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
     String registryUrl;
 
+    @Option(names = "--sign-key", paramLabel = "K",
+            description = "Sign the profile with this private key (NAME.key from 'ncguard keygen') before publishing, "
+                    + "replacing any signature it has: guards started with --trust-key apply only signed profiles.")
+    Path signKey;
+
     @Override
     public Integer call() throws Exception {
         GuardProfile p = ProfileJson.read(profile);
+        if (signKey != null) {
+            p = ProfileSignatures.sign(p, ProfileKeys.readPrivate(signKey));
+        }
         Properties props = new Properties();
         props.putAll(KafkaConfigFile.read(config));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
         RecordMetadata m = ProfilePublisher.publish(props, topic, p, serdes);
         System.out.println("published profile " + p.profileId() + " for model " + p.modelSha256() + " to "
-                + m.topic() + "-" + m.partition() + "@" + m.offset() + " (key: the modelSha256)");
+                + m.topic() + "-" + m.partition() + "@" + m.offset() + " (key: the modelSha256), "
+                + (p.signed() ? "signed by key " + p.signature().keyId() : "unsigned"));
         return 0;
     }
 }

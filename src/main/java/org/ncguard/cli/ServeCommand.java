@@ -1,6 +1,7 @@
 package org.ncguard.cli;
 
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.ncguard.guard.GuardMode;
 import org.ncguard.guard.GuardTopics;
 import org.ncguard.guard.Guarantee;
 import org.ncguard.guard.http.OpsServer;
+import org.ncguard.profile.ProfileKeys;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -74,13 +76,19 @@ final class ServeCommand implements Callable<Integer> {
                     + "format. Default: Avro single-object encoding, no registry.")
     String registryUrl;
 
+    @Option(names = "--trust-key", paramLabel = "PUB",
+            description = "Apply only profiles signed by this key (NAME.pub from 'ncguard keygen'), from files and "
+                    + "from the topic; refuse unsigned, otherwise-signed or altered ones (alert, metric, the previous "
+                    + "profile stays). Repeatable. Default: profiles are not verified.")
+    List<Path> trustKeys = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         GuardConfig cfg;
         try {
             cfg = new GuardConfig(GuardTopics.forRequests(requests), GuardMode.parse(mode),
                     Guarantee.parse(guarantee), applicationId, bootstrap, streamThreads,
-                    KafkaConfigFile.read(config), registryUrl);
+                    KafkaConfigFile.read(config), registryUrl, trustedKeys());
         } catch (IllegalArgumentException e) {
             throw new NcguardException(e.getMessage());
         }
@@ -120,6 +128,14 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private List<PublicKey> trustedKeys() throws NcguardException {
+        List<PublicKey> keys = new ArrayList<>();
+        for (Path p : trustKeys) {
+            keys.add(ProfileKeys.readPublic(p));
+        }
+        return keys;
     }
 
     static Map<String, Path> parseModels(List<String> specs) throws NcguardException {

@@ -18,6 +18,7 @@ import org.ncguard.guard.score.ServedModels;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.profile.GuardProfile;
 import org.ncguard.profile.ProfileJson;
+import org.ncguard.profile.ProfileSignatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class GuardApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuardApp.class);
+
+    /** Refusals whose message already says what to do. */
+    private static final java.util.Set<String> SIGNATURE_REASONS = java.util.Set.of(
+            ProfileSignatures.Check.UNSIGNED.reason(), ProfileSignatures.Check.UNKNOWN_KEY.reason(),
+            ProfileSignatures.Check.BAD_SIGNATURE.reason());
 
     private final GuardConfig config;
     private final GuardEngine engine;
@@ -91,13 +97,21 @@ public final class GuardApp implements AutoCloseable {
 
     private static GuardApp startOwning(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
             throws NcguardException {
-        GuardEngine engine = GuardEngine.of(models);
+        GuardEngine engine = GuardEngine.of(models, config.trustedKeys());
+        if (config.verifiesProfiles()) {
+            LOG.info("profiles are verified: only those signed by key {} are applied", String.join(", ",
+                    config.trustedKeys().stream().map(ProfileSignatures::keyId).toList()));
+        } else {
+            LOG.warn("profiles are not verified: anyone who can write to {} can change or switch off the guard "
+                    + "(serve --trust-key PUB requires signed profiles)", config.topics().profiles());
+        }
         for (GuardProfile p : profiles) {
             ProfileBook.Outcome outcome = engine.profiles().offer(p, ProfileOrigin.file(p.profileId()), true);
             if (outcome == ProfileBook.Outcome.REFUSED) {
                 ProfileBook.Refusal r = engine.profiles().pollRefusal();
-                throw new NcguardException((r == null ? "profile " + p.profileId() + " refused" : r.message())
-                        + "; give the profile built for the served model file");
+                String fix = r != null && SIGNATURE_REASONS.contains(r.reason()) ? ""
+                        : "; give the profile built for the served model file";
+                throw new NcguardException((r == null ? "profile " + p.profileId() + " refused" : r.message()) + fix);
             }
         }
         GuardSerdes serdes = config.registryUrl() == null ? GuardSerdes.singleObject()

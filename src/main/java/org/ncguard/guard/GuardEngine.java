@@ -1,5 +1,7 @@
 package org.ncguard.guard;
 
+import java.security.PublicKey;
+import java.util.List;
 import org.ncguard.guard.score.ServedModels;
 
 /**
@@ -25,8 +27,16 @@ public record GuardEngine(ServedModels models, ProfileBook profiles, GuardMetric
 
     /** An engine for {@code models}, with no profile yet, fresh Prometheus meters and no record size limit. */
     public static GuardEngine of(ServedModels models) {
+        return of(models, List.of());
+    }
+
+    /**
+     * An engine for {@code models} applying only profiles signed by one of {@code trustedKeys} (empty: profiles are
+     * not verified), with fresh Prometheus meters and no record size limit.
+     */
+    public static GuardEngine of(ServedModels models, List<PublicKey> trustedKeys) {
         GuardMetrics metrics = GuardMetrics.prometheus();
-        return new GuardEngine(models, new ProfileBook(models, metrics), metrics, ForwardLimit.none());
+        return new GuardEngine(models, new ProfileBook(models, metrics, trustedKeys), metrics, ForwardLimit.none());
     }
 
     /** The same engine with a record size limit on forwarded requests. */

@@ -1,5 +1,6 @@
 package org.ncguard.guard;
 
+import java.security.PublicKey;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -13,12 +14,16 @@ import org.ncguard.guard.score.PixelTable;
 import org.ncguard.guard.score.ServedModels;
 import org.ncguard.profile.GuardProfile;
 import org.ncguard.profile.InputSpec;
+import org.ncguard.profile.ProfileSignatures;
 
 /**
  * The profile in force for each served model, shared by every stream task of this instance and updated live from
  * files and the profiles topic. Profiles are matched to models by {@code modelSha256}; one that fits no served model
  * (another model, another penultimate layer or input) is refused and the previous one stays. Among profiles that fit,
  * the newest {@code createdAt} wins, whatever the order they arrive in (files at start, then the topic).
+ *
+ * <p>With trusted keys, a profile must first be signed by one of them and unchanged since ({@link ProfileSignatures}),
+ * from a file as from the topic: whoever can write to the profiles topic could otherwise switch the guard off.
  */
 public final class ProfileBook {
 
@@ -30,7 +35,7 @@ public final class ProfileBook {
         UNCHANGED,
         /** Older than the one in force; ignored. */
         STALE,
-        /** Does not fit any served model; the previous profile stays. */
+        /** Not signed by a trusted key, or does not fit any served model; the previous profile stays. */
         REFUSED
     }
 
@@ -50,7 +55,8 @@ public final class ProfileBook {
      * @param origin      where it came from
      * @param profileId   its id, or null when it could not be read
      * @param modelSha256 the model it names, or null
-     * @param reason      short reason ({@code unknown-model}, {@code mismatch}, {@code invalid})
+     * @param reason      short reason ({@code unknown-model}, {@code mismatch}, {@code invalid}, and with trusted keys
+     *                    {@code unsigned}, {@code unknown-key}, {@code bad-signature})
      * @param message     what is wrong, in a sentence
      */
     public record Refusal(ProfileOrigin origin, String profileId, String modelSha256, String reason, String message) {}
@@ -60,10 +66,20 @@ public final class ProfileBook {
     private final Map<String, Active> bySha = new ConcurrentHashMap<>();
     private final Map<String, Integer> versions = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Refusal> refusals = new ConcurrentLinkedQueue<>();
+    private final List<PublicKey> trusted;
 
+    /** A book that applies profiles without verifying signatures. */
     public ProfileBook(ServedModels models, GuardMetrics metrics) {
+        this(models, metrics, List.of());
+    }
+
+    /**
+     * A book that applies only profiles signed by one of {@code trusted} (empty: profiles are not verified).
+     */
+    public ProfileBook(ServedModels models, GuardMetrics metrics, List<PublicKey> trusted) {
         this.models = models;
         this.metrics = metrics;
+        this.trusted = List.copyOf(trusted);
         for (ModelRunner m : models.all()) {
             metrics.profileVersion(m.id(), this, b -> b.version(m.sha256()));
         }
@@ -85,6 +101,13 @@ public final class ProfileBook {
      * @param announce whether a refusal is queued for an alert ({@link #pollRefusal()}); false when re-reading
      */
     public synchronized Outcome offer(GuardProfile profile, ProfileOrigin origin, boolean announce) {
+        ProfileSignatures.Check trust = trusted.isEmpty() ? ProfileSignatures.Check.VALID
+                : ProfileSignatures.check(profile, trusted);
+        if (trust != ProfileSignatures.Check.VALID) {
+            refuse(new Refusal(origin, profile.profileId(), profile.modelSha256(), trust.reason(),
+                    untrusted(profile, origin, trust)), announce);
+            return Outcome.REFUSED;
+        }
         ModelRunner model = null;
         for (ModelRunner m : models.all()) {
             if (m.sha256().equals(profile.modelSha256())) {
@@ -114,6 +137,29 @@ public final class ProfileBook {
         int version = versions.merge(profile.modelSha256(), 1, Integer::sum);
         bySha.put(profile.modelSha256(), new Active(profile, PixelTable.of(profile.input()), version, origin));
         return Outcome.APPLIED;
+    }
+
+    /** Whether profiles must be signed by a trusted key. */
+    public boolean verifies() {
+        return !trusted.isEmpty();
+    }
+
+    /** Why the profile is not trusted, in a sentence that says what to do. */
+    private String untrusted(GuardProfile p, ProfileOrigin origin, ProfileSignatures.Check check) {
+        String what = "profile " + p.profileId() + " from " + origin;
+        return switch (check) {
+            case VALID -> what + " is signed by a trusted key";
+            case UNSIGNED -> what + " is unsigned; this guard applies only profiles signed by a trusted key (sign it "
+                    + "with 'ncguard publish-profile --sign-key K')";
+            case UNKNOWN_KEY -> what + " is signed by key " + p.signature().keyId() + ", which this guard does not "
+                    + "trust (trusted: " + trustedIds() + ")";
+            case BAD_SIGNATURE -> what + " carries a signature of key " + p.signature().keyId() + " that does not "
+                    + "match its content: altered after signing, or forged";
+        };
+    }
+
+    private String trustedIds() {
+        return String.join(", ", trusted.stream().map(ProfileSignatures::keyId).toList());
     }
 
     /** Records a profile record that could not be read at all. */

@@ -37,8 +37,11 @@ import org.ncguard.NcguardException;
 public final class ProfileKeys {
 
     private static final String PRIVATE = "PRIVATE KEY";
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
+            PosixFilePermissions.fromString("rw-------");
     private static final String PUBLIC = "PUBLIC KEY";
-    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
+    private static final Pattern PEM =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
 
     private ProfileKeys() {
     }
@@ -84,7 +87,7 @@ public final class ProfileKeys {
             Files.createDirectories(dir);
             boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
             FileAttribute<?>[] ownerOnly = posix
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
                     : new FileAttribute<?>[0];
             Files.createFile(key, ownerOnly);
             try (OutputStream out = Files.newOutputStream(key, StandardOpenOption.WRITE)) {

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,6 +40,8 @@ import org.ncguard.guard.score.ServedModels;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.profile.GuardProfile;
 import org.ncguard.profile.ProfileAvro;
+import org.ncguard.profile.ProfileKeys;
+import org.ncguard.profile.ProfileSignatures;
 
 /** The guard's topology in TopologyTestDriver, on a real ONNX model run by ONNX Runtime. */
 class GuardTopologyTest {
@@ -58,6 +62,7 @@ class GuardTopologyTest {
     private TestOutputTopic<byte[], byte[]> dlq;
     private TestOutputTopic<String, GuardVerdict> verdicts;
     private TestOutputTopic<String, GuardAlert> alerts;
+    private List<PublicKey> trusted = List.of();
 
     @BeforeAll
     static void model() throws Exception {
@@ -73,7 +78,7 @@ class GuardTopologyTest {
 
     private void start(GuardMode mode, List<ModelRunner> runners, GuardProfile... initial) throws Exception {
         ServedModels models = ServedModels.of(runners);
-        engine = GuardEngine.of(models);
+        engine = GuardEngine.of(models, trusted);
         for (GuardProfile p : initial) {
             assertEquals(ProfileBook.Outcome.APPLIED, engine.profiles().offer(p, ProfileOrigin.file("test"), true));
         }
@@ -293,6 +298,79 @@ class GuardTopologyTest {
                 .counter().count());
         assertEquals(1.0, engine.metrics().registry().find("ncguard.profiles.refused").tag("reason", "invalid")
                 .counter().count());
+    }
+
+    @Test
+    void trustedGuardAppliesOnlyProfilesSignedByItsKeyAndKeepsThePreviousOne() throws Exception {
+        KeyPair ours = ProfileKeys.generate();
+        KeyPair theirs = ProfileKeys.generate();
+        trusted = List.of(ours.getPublic());
+        start(GuardMode.DROP, ProfileSignatures.sign(profile, ours.getPrivate()));
+        String sha = engine.models().get(GuardFixtures.MODEL_ID).sha256();
+
+        // Each would let triggered requests through (threshold 1e9) if it were applied.
+        GuardProfile lenient = GuardFixtures.withThreshold(profile, 1e9, "lenient", "2027-01-01T00:00:00Z");
+        GuardProfile forged = GuardFixtures.withThreshold(profile, 1e9, "forged", "2027-01-02T00:00:00Z")
+                .withSignature(ProfileSignatures.sign(profile, ours.getPrivate()).signature());
+        GuardProfile resigned = ProfileSignatures.sign(GuardFixtures.withThreshold(profile, 1e9, "resigned",
+                "2027-01-03T00:00:00Z"), ours.getPrivate());
+        // Signed by our key, then changed.
+        GuardProfile tampered = GuardFixtures.withThreshold(resigned, 1e10, resigned.profileId(), resigned.createdAt())
+                .withSignature(resigned.signature());
+        publish(lenient);
+        publish(ProfileSignatures.sign(lenient, theirs.getPrivate()));
+        publish(forged);
+        publish(tampered);
+        send("t1", encode(GuardFixtures.request("t1", GuardFixtures.triggered(1))));
+        TestRecord<byte[], byte[]> dropped = quarantine.readRecord();
+        assertEquals("drop", header(dropped.headers(), GuardHeaders.ACTION), "the signed profile stays");
+        assertEquals("profile-1", header(dropped.headers(), GuardHeaders.PROFILE));
+        assertEquals(1, engine.profiles().version(sha));
+
+        List<GuardAlert> refused = alerts.readValuesToList().stream()
+                .filter(x -> x.getKind().equals("profile-refused")).toList();
+        assertEquals(4, refused.size(), refused.toString());
+        assertTrue(refused.get(0).getMessage().contains("lenient") && refused.get(0).getMessage().contains("unsigned"),
+                refused.get(0).getMessage());
+        assertTrue(refused.get(1).getMessage().contains(ProfileSignatures.keyId(theirs.getPublic())),
+                refused.get(1).getMessage());
+        assertTrue(refused.get(2).getMessage().contains("does not match"), refused.get(2).getMessage());
+        assertTrue(refused.get(3).getMessage().contains("does not match"), refused.get(3).getMessage());
+        for (String reason : List.of("unsigned", "unknown-key")) {
+            assertEquals(1.0, engine.metrics().registry().find("ncguard.profiles.refused").tag("reason", reason)
+                    .counter().count(), reason);
+        }
+        assertEquals(2.0, engine.metrics().registry().find("ncguard.profiles.refused").tag("reason", "bad-signature")
+                .counter().count());
+
+        // A profile signed by the trusted key is applied from the next record.
+        publish(resigned);
+        send("t2", encode(GuardFixtures.request("t2", GuardFixtures.triggered(1))));
+        TestRecord<byte[], byte[]> passed = clean.readRecord();
+        assertEquals("pass", header(passed.headers(), GuardHeaders.ACTION));
+        assertEquals(2, engine.profiles().version(sha));
+        assertTrue(quarantine.isEmpty());
+    }
+
+    @Test
+    void trustedGuardRefusesAnUnsignedProfileFileAndAnUntrustedGuardTakesIt() throws Exception {
+        KeyPair ours = ProfileKeys.generate();
+        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
+            ServedModels models = ServedModels.of(List.of(m));
+            ProfileBook strict = new ProfileBook(models, GuardMetrics.prometheus(), List.of(ours.getPublic()));
+            assertTrue(strict.verifies());
+            assertEquals(ProfileBook.Outcome.REFUSED, strict.offer(profile, ProfileOrigin.file("p.json"), true));
+            ProfileBook.Refusal r = strict.pollRefusal();
+            assertEquals("unsigned", r.reason());
+            assertTrue(r.message().contains("p.json"), r.message());
+            assertNull(strict.forModel(profile.modelSha256()));
+            assertEquals(ProfileBook.Outcome.APPLIED, strict.offer(ProfileSignatures.sign(profile, ours.getPrivate()),
+                    ProfileOrigin.file("p.json"), true));
+
+            ProfileBook open = new ProfileBook(models, GuardMetrics.prometheus());
+            assertEquals(false, open.verifies());
+            assertEquals(ProfileBook.Outcome.APPLIED, open.offer(profile, ProfileOrigin.file("p.json"), true));
+        }
     }
 
     @Test
