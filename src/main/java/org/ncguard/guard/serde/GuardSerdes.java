@@ -1,8 +1,12 @@
 package org.ncguard.guard.serde;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -59,8 +63,26 @@ public final class GuardSerdes {
                 new SingleObjectSerde<>(InferenceRequest.getEncoder(), InferenceRequest.getDecoder()),
                 new SingleObjectSerde<>(GuardVerdict.getEncoder(), GuardVerdict.getDecoder()),
                 new SingleObjectSerde<>(GuardAlert.getEncoder(), GuardAlert.getDecoder()),
-                new SingleObjectSerde<>(GuardProfile.getEncoder(), GuardProfile.getDecoder()),
+                new SingleObjectSerde<>(GuardProfile.getEncoder(), profileDecoder()),
                 SingleObjectRequestReader::new);
+    }
+
+    /**
+     * The profile decoder, which also takes records written before profiles had a signature (they read as unsigned):
+     * single-object encoding names the writer's schema by fingerprint, so that earlier schema must be known.
+     */
+    static BinaryMessageDecoder<GuardProfile> profileDecoder() {
+        BinaryMessageDecoder<GuardProfile> decoder = GuardProfile.createDecoder(null);
+        Schema current = GuardProfile.getClassSchema();
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field f : current.getFields()) {
+            if (!f.name().equals("signature")) {
+                fields.add(new Schema.Field(f, f.schema()));
+            }
+        }
+        decoder.addSchema(Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false,
+                fields));
+        return decoder;
     }
 
     /**
