@@ -98,13 +98,6 @@ public final class GuardApp implements AutoCloseable {
     private static GuardApp startOwning(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
             throws NcguardException {
         GuardEngine engine = GuardEngine.of(models, config.trustedKeys());
-        if (config.verifiesProfiles()) {
-            LOG.info("profiles are verified: only those signed by key {} are applied", String.join(", ",
-                    config.trustedKeys().stream().map(ProfileSignatures::keyId).toList()));
-        } else {
-            LOG.warn("profiles are not verified: anyone who can write to {} can change or switch off the guard "
-                    + "(serve --trust-key PUB requires signed profiles)", config.topics().profiles());
-        }
         for (GuardProfile p : profiles) {
             ProfileBook.Outcome outcome = engine.profiles().offer(p, ProfileOrigin.file(p.profileId()), true);
             if (outcome == ProfileBook.Outcome.REFUSED) {
@@ -113,6 +106,13 @@ public final class GuardApp implements AutoCloseable {
                         : "; give the profile built for the served model file";
                 throw new NcguardException((r == null ? "profile " + p.profileId() + " refused" : r.message()) + fix);
             }
+        }
+        if (config.verifiesProfiles()) {
+            LOG.info("profiles are verified: only those signed by key {} are applied", String.join(", ",
+                    config.trustedKeys().stream().map(ProfileSignatures::keyId).toList()));
+        } else {
+            LOG.warn("profiles are not verified: anyone who can write to {} can change or switch off the guard "
+                    + "(serve --trust-key PUB requires signed profiles)", config.topics().profiles());
         }
         GuardSerdes serdes = config.registryUrl() == null ? GuardSerdes.singleObject()
                 : GuardSerdes.registry(config.registryUrl());

@@ -23,6 +23,8 @@ import org.ncguard.profile.LabelProfile;
 import org.ncguard.profile.PenultimateLayer;
 import org.ncguard.profile.ProfileAvro;
 import org.ncguard.profile.ProfileJson;
+import org.ncguard.profile.ProfileKeys;
+import org.ncguard.profile.ProfileSignatures;
 import org.ncguard.profile.Roc;
 import org.ncguard.profile.RocCurve;
 import org.ncguard.testing.SharedBroker;
@@ -70,6 +72,27 @@ class GuardCommandsBrokerTest {
             GuardProfile back = ProfileAvro.fromAvro(GuardSerdes.singleObject().profiles().deserializer()
                     .deserialize(topic, got.get(0).value()));
             assertEquals(ProfileJson.read(file), back);
+        }
+    }
+
+    @Test
+    void publishProfileWithSignKeyPublishesTheSignedProfile() throws Exception {
+        OnnxModel m = OnnxModel.load(model());
+        Path file = profile(m.sha256(), m);
+        assertEquals(0, CliRun.of("keygen", "--out", dir.resolve("ops").toString()).exitCode());
+        String bootstrap = SharedBroker.bootstrap();
+        String topic = "cli.signed.profiles." + System.nanoTime();
+        CliRun run = CliRun.of("publish-profile", "--bootstrap", bootstrap, "--profile", file.toString(),
+                "--topic", topic, "--sign-key", dir.resolve("ops.key").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        java.security.PublicKey pub = ProfileKeys.readPublic(dir.resolve("ops.pub"));
+        assertTrue(run.out().contains("signed by key " + ProfileSignatures.keyId(pub)), run.out());
+        try (TopicReader reader = new TopicReader(bootstrap, List.of(topic))) {
+            List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> !l.isEmpty(), Duration.ofSeconds(30));
+            GuardProfile back = ProfileAvro.fromAvro(GuardSerdes.singleObject().profiles().deserializer()
+                    .deserialize(topic, got.get(0).value()));
+            assertTrue(ProfileSignatures.verify(back, pub));
+            assertEquals(ProfileJson.read(file), back.withSignature(null), "the file itself is left unsigned");
         }
     }
 
