@@ -100,6 +100,21 @@ class ProfileCommandTest {
     }
 
     @Test
+    void signKeySignsTheProfileItWrites() throws Exception {
+        assertEquals(0, CliRun.of("keygen", "--out", dir.resolve("ops").toString()).exitCode());
+        Path out = dir.resolve("signed-profile.json");
+        CliRun run = CliRun.of("profile", "--model", model.toString(), "--scan", scan.toString(), "--data", CLEAN,
+                "--samples", "300", "--threads", "1", "--sign-key", dir.resolve("ops.key").toString(),
+                "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        java.security.PublicKey pub = org.ncguard.profile.ProfileKeys.readPublic(dir.resolve("ops.pub"));
+        assertTrue(run.out().contains("signed by key " + org.ncguard.profile.ProfileSignatures.keyId(pub)),
+                run.out());
+        GuardProfile profile = ProfileJson.read(out);
+        assertTrue(org.ncguard.profile.ProfileSignatures.verify(profile, pub));
+    }
+
+    @Test
     void scanOfAnotherModelIsRefused() throws Exception {
         Path other = dir.resolve("other.onnx");
         OnnxBuilder.image(new ImageShape(3, 32, 32, Layout.NCHW), 13, 4)
