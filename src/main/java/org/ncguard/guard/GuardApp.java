@@ -63,7 +63,8 @@ public final class GuardApp implements AutoCloseable {
      * @param models     model id to ONNX file
      * @param profiles   profile files (profile.json); each must belong to a served model
      * @param ortThreads ONNX Runtime's intra-op threads per model
-     * @throws NcguardException when a file is missing or invalid, a profile fits no model, or the brokers are not there
+     * @throws NcguardException when a file is missing or invalid, a profile fits no model or is not signed by a key
+     *                          of {@link GuardConfig#trustedKeys()}, or the brokers are not there
      */
     public static GuardApp start(GuardConfig config, Map<String, Path> models, List<Path> profiles, int ortThreads)
             throws NcguardException {
@@ -83,7 +84,8 @@ public final class GuardApp implements AutoCloseable {
     /**
      * Starts the guard on models already loaded; the app owns them from now on and closes them.
      *
-     * @throws NcguardException when a profile fits no model, or the brokers are not there
+     * @throws NcguardException when a profile fits no model or is not signed by a key of
+     *                          {@link GuardConfig#trustedKeys()}, or the brokers are not there
      */
     public static GuardApp start(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
             throws NcguardException {

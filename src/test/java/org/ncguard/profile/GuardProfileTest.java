@@ -63,7 +63,8 @@ class GuardProfileTest {
         String json = Files.readString(file);
         for (String field : List.of("formatVersion", "profileId", "createdAt", "modelSha256", "labelsCount",
                 "penultimate", "input", "fpr", "score", "labels", "neurons", "weights", "center", "scale", "threshold",
-                "gaps", "cleanMean", "cleanStd", "roc", "reversed", "real", "auc", "points", "scan", "versions")) {
+                "gaps", "cleanMean", "cleanStd", "roc", "reversed", "real", "auc", "points", "scan", "versions",
+                "signature")) {
             assertTrue(json.contains("\"" + field + "\""), field + " missing from " + json);
         }
     }
