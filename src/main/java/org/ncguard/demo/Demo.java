@@ -1,6 +1,9 @@
 package org.ncguard.demo;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,9 @@ import org.ncguard.guard.bench.RoutedRecords;
 import org.ncguard.guard.broker.EmbeddedBroker;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.profile.GuardProfile;
+import org.ncguard.profile.ProfileKeys;
+import org.ncguard.profile.ProfileSignatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +61,16 @@ public final class Demo {
         progress.printf("profile %s guards label(s) %s%n", prepared.profile().profileId(),
                 prepared.profile().labels().stream().map(l -> l.label()).toList());
         String sha = OnnxModel.load(prepared.model()).sha256();
+        // The demo signs its profile and trusts only its own key, as a production guard should.
+        KeyPair keys = demoKeys();
+        GuardProfile signed = ProfileSignatures.sign(prepared.profile(), keys.getPrivate());
         DemoTraffic traffic = DemoTraffic.generate(settings.requests(), settings.triggeredShare(), MODEL_ID, 11);
         GuardSerdes serdes = GuardSerdes.singleObject();
         try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
             progress.println("broker: " + broker.bootstrap());
             GuardConfig config = GuardConfig.defaults(broker.bootstrap()).withMode(settings.mode())
-                    .withGuarantee(settings.guarantee()).withApplicationId("ncguard-demo");
+                    .withGuarantee(settings.guarantee()).withApplicationId("ncguard-demo")
+                    .withTrustedKeys(List.of(keys.getPublic()));
             try (GuardApp guard = GuardApp.start(config, Map.of(MODEL_ID, prepared.model()), List.of(),
                     settings.threads())) {
                 if (!guard.awaitRunning(Duration.ofSeconds(60))) {
@@ -68,14 +78,24 @@ public final class Demo {
                 }
                 Properties producer = new Properties();
                 producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-                ProfilePublisher.publish(producer, config.topics().profiles(), prepared.profile(), serdes);
+                ProfilePublisher.publish(producer, config.topics().profiles(), signed, serdes);
                 awaitProfile(guard, sha);
-                progress.printf("guard running (%s, %s); profile %s published to %s and applied%n",
+                progress.printf("guard running (%s, %s); profile %s signed, published to %s and applied%n",
                         settings.mode().name().toLowerCase(), settings.guarantee().name().toLowerCase().replace('_', '-'),
                         prepared.profile().profileId(), config.topics().profiles());
                 return send(traffic, broker.bootstrap(), config, serdes);
             }
         }
+    }
+
+    /** The demo's signing key pair, kept in the cache beside the model (made on the first run). */
+    private KeyPair demoKeys() throws NcguardException {
+        Path name = settings.cache().resolve("demo-signing");
+        if (Files.isRegularFile(ProfileKeys.privateFile(name)) && Files.isRegularFile(ProfileKeys.publicFile(name))) {
+            return new KeyPair(ProfileKeys.readPublic(ProfileKeys.publicFile(name)),
+                    ProfileKeys.readPrivate(ProfileKeys.privateFile(name)));
+        }
+        return ProfileKeys.writeNew(name);
     }
 
     private static void awaitProfile(GuardApp guard, String sha) throws NcguardException, InterruptedException {
