@@ -1,0 +1,112 @@
+package org.ncguard.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.ncguard.NcguardException;
+import org.ncguard.guard.GuardTopics;
+import org.ncguard.guard.replay.ReplayConfig;
+import org.ncguard.guard.replay.ReplayRange;
+import org.ncguard.guard.replay.ReplaySummary;
+import org.ncguard.guard.replay.ReplayTime;
+import org.ncguard.guard.replay.Replayer;
+import org.ncguard.guard.score.ServedModels;
+import org.ncguard.guard.serde.GuardSerdes;
+import org.ncguard.profile.GuardProfile;
+import org.ncguard.profile.ProfileJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ncguard replay}: retained requests of a time range re-scored against a profile. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Re-score the retained requests of a time range against a (new) profile, in a consumer group "
+                + "of its own, never touching the live guard's offsets or topics: verdicts (replay: true) to --out, "
+                + "alerts for requests that would have been flagged to --alerts, a summary on stdout and in "
+                + "--summary. A second run with the same --out resumes where the first stopped.")
+final class ReplayCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
+    String bootstrap;
+
+    @Option(names = "--from", required = true, paramLabel = "TIME",
+            description = "Start of the range, inclusive: ISO-8601 instant (2026-11-29T10:00:00Z) or epoch millis.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "End of the range, exclusive (default: now).")
+    String to;
+
+    @Option(names = "--profile", required = true, paramLabel = "P.json", description = "The guard profile to score "
+            + "against.")
+    Path profile;
+
+    @Option(names = "--model", paramLabel = "ID=M.onnx",
+            description = "The model the profile was made for: the id requests name, and its ONNX file. Required; "
+                    + "repeatable.")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--requests", defaultValue = GuardTopics.DEFAULT_REQUESTS, paramLabel = "TOPIC",
+            description = "Retained requests topic (default: ${DEFAULT-VALUE}).")
+    String requests;
+
+    @Option(names = "--out", defaultValue = ReplayConfig.DEFAULT_OUT, paramLabel = "TOPIC",
+            description = "Verdicts topic of the replay (default: ${DEFAULT-VALUE}); its progress is kept in the "
+                    + "group ncguard-replay-<out>.")
+    String out;
+
+    @Option(names = "--alerts", paramLabel = "TOPIC", description = "Alerts topic of the replay (default: <out>.alerts).")
+    String alerts;
+
+    @Option(names = "--summary", defaultValue = "replay-summary.json", paramLabel = "FILE",
+            description = "JSON summary (default: ${DEFAULT-VALUE}).")
+    Path summary;
+
+    @Option(names = "--restart", description = "Ignore the progress kept for --out and replay the whole range again.")
+    boolean restart;
+
+    @Option(names = "--config", paramLabel = "kafka.properties", description = "Extra Kafka client settings.")
+    Path config;
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+            description = "ONNX Runtime threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--registry-url", paramLabel = "URL",
+            description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
+    String registryUrl;
+
+    @Override
+    public Integer call() throws Exception {
+        if (models.isEmpty()) {
+            throw new NcguardException("replay needs the model the profile was made for: give --model ID=M.onnx "
+                    + "(ID as requests name it), even for activations-only traffic");
+        }
+        if (threads < 1) {
+            throw new NcguardException("--threads must be >= 1, found " + threads);
+        }
+        ReplayConfig cfg;
+        try {
+            ReplayRange range = new ReplayRange(ReplayTime.parse("--from", from),
+                    to == null ? Instant.now() : ReplayTime.parse("--to", to));
+            cfg = new ReplayConfig(bootstrap, requests, out, alerts == null ? out + ".alerts" : alerts, range,
+                    KafkaConfigFile.read(config), restart);
+        } catch (IllegalArgumentException e) {
+            throw new NcguardException(e.getMessage());
+        }
+        GuardProfile p = ProfileJson.read(profile);
+        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
+        ReplaySummary s;
+        try (ServedModels served = ServedModels.load(ServeCommand.parseModels(models), threads)) {
+            s = new Replayer(cfg, served, p, serdes, System.err).run();
+        }
+        s.write(summary);
+        System.out.print(s.text());
+        if (s.requestsRead() == 0 && s.resumed()) {
+            System.out.println("nothing new: an earlier replay into " + cfg.out() + " covered this range "
+                    + "(--restart replays it again)");
+        }
+        System.out.println("summary: " + summary);
+        return 0;
+    }
+}
