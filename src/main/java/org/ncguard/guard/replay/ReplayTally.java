@@ -18,7 +18,7 @@ final class ReplayTally {
     private final TreeMap<String, Long> unreadable = new TreeMap<>();
     private final List<String> unreadableExamples = new ArrayList<>();
 
-    /** A record of the range's offsets, whatever comes of it. */
+    /** A record of the range, whatever comes of it. */
     void seen(long timestamp) {
         first = Math.min(first, timestamp);
         last = Math.max(last, timestamp);

@@ -215,11 +215,11 @@ public final class Replayer {
 
     private void handle(ConsumerRecord<byte[], byte[]> r, KafkaProducer<String, byte[]> producer,
                         RequestScorer scorer, ReplayTally tally, AtomicReference<Exception> failed) {
-        tally.seen(r.timestamp());
         if (!config.range().contains(r.timestamp())) {
             tally.outside();
             return;
         }
+        tally.seen(r.timestamp());
         tally.read();
         String where = r.topic() + "-" + r.partition() + "@" + r.offset();
         long start = System.nanoTime();
