@@ -226,6 +226,45 @@ class ReplayBrokerTest {
     }
 
     @Test
+    void aRunningGuardKeepsItsOffsetsAndTopicsWhileTheSameTrafficIsReplayed() throws Exception {
+        String name = requestsTopic();
+        GuardConfig cfg = GuardConfig.defaults(bootstrap)
+                .withTopics(new GuardTopics(name, name + ".clean", name + ".quarantine", name + ".alerts",
+                        name + ".verdicts", name + ".profiles", name + ".dlq"))
+                .withApplicationId("guard-" + name)
+                .withGuarantee(Guarantee.AT_LEAST_ONCE)
+                .withKafka(Map.of("commit.interval.ms", "100"));
+        List<String> live = List.of(name + ".clean", name + ".quarantine", name + ".alerts", name + ".verdicts",
+                name + ".dlq");
+        try (GuardApp guard = GuardApp.start(cfg, Map.of(GuardFixtures.MODEL_ID, modelFile), List.of(profileFile), 1);
+                TopicReader routed = new TopicReader(bootstrap, List.of(name + ".clean", name + ".quarantine",
+                        name + ".dlq"));
+                Admin admin = Admin.create(adminProps())) {
+            assertTrue(guard.awaitRunning(Duration.ofSeconds(60)), "running: " + guard.state());
+            assertEquals(COUNT, routed.until(l -> l.size() >= COUNT, Duration.ofSeconds(60)).size());
+            Map<TopicPartition, OffsetAndMetadata> before = Map.of();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < end && before.values().stream().mapToLong(OffsetAndMetadata::offset).sum()
+                    < COUNT) {
+                Thread.sleep(200);
+                before = admin.listConsumerGroupOffsets(cfg.applicationId()).partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS);
+            }
+            assertEquals(COUNT, before.values().stream().mapToLong(OffsetAndMetadata::offset).sum(), before.toString());
+            Map<TopicPartition, Long> liveBefore = ends(live);
+
+            ReplayConfig replay = ReplayConfig.of(bootstrap, name, name + ".replay", seconds10to20());
+            ReplaySummary s = replay(replay, profile);
+            assertEquals(9, s.scored(), s.text());
+
+            assertEquals(before, admin.listConsumerGroupOffsets(cfg.applicationId()).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS), "the live guard's offsets");
+            assertEquals(liveBefore, ends(live), "the live guard's topics");
+            assertEquals(org.apache.kafka.streams.KafkaStreams.State.RUNNING, guard.state());
+        }
+    }
+
+    @Test
     void anEmptyRangeAndAForeignProfileAreRefused() throws Exception {
         String name = requestsTopic();
         ReplayConfig early = ReplayConfig.of(bootstrap, name, name + ".replay",
