@@ -265,6 +265,42 @@ class ReplayBrokerTest {
     }
 
     @Test
+    void aLongerRangeIntoTheSameOutputResumesAndActivationsOnlyRequestsAreScored() throws Exception {
+        String name = requestsTopic();
+        List<Float> stampedActivations = new java.util.ArrayList<>();
+        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
+            for (float a : GuardFixtures.activations(m, GuardFixtures.triggered(200))) {
+                stampedActivations.add(a);
+            }
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, byte[]> out = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            out.send(new ProducerRecord<>(name, 0, T0.plusSeconds(30).toEpochMilli(), "acts", serdes.requests()
+                    .serializer().serialize(name, GuardFixtures.request("acts", GuardFixtures.MODEL_ID, null,
+                            stampedActivations))));
+            out.send(new ProducerRecord<>(name, 1, T0.plusSeconds(31).toEpochMilli(), "other", serdes.requests()
+                    .serializer().serialize(name, GuardFixtures.request("other", "other-model",
+                            GuardFixtures.tensor(GuardFixtures.clean(1)), null))));
+            out.flush();
+        }
+        ReplayConfig first = ReplayConfig.of(bootstrap, name, name + ".replay", seconds10to20());
+        assertEquals(10, replay(first, profile).requestsRead());
+
+        ReplayConfig longer = ReplayConfig.of(bootstrap, name, name + ".replay",
+                new ReplayRange(T0.plusSeconds(10), T0.plusSeconds(32)));
+        ReplaySummary s = replay(longer, profile);
+        assertTrue(s.resumed());
+        assertEquals(12, s.requestsRead(), s.text());
+        assertEquals(11, s.scored(), s.text());
+        assertEquals(T0.plusSeconds(20), s.firstSeen());
+        assertEquals(Map.of("unknown-model", 1L), s.unreadableByReason(), s.text());
+        assertEquals(Map.of(GuardFixtures.SUSPECT_LABEL, 4L), s.flaggedByLabel(), s.text());
+        assertTrue(s.examplesByLabel().get(GuardFixtures.SUSPECT_LABEL).contains("acts"), s.text());
+    }
+
+    @Test
     void anEmptyRangeAndAForeignProfileAreRefused() throws Exception {
         String name = requestsTopic();
         ReplayConfig early = ReplayConfig.of(bootstrap, name, name + ".replay",
