@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.ncguard.NcguardException;
 import org.ncguard.guard.GuardTopics;
 import org.ncguard.guard.replay.ReplayConfig;
@@ -96,17 +98,38 @@ final class ReplayCommand implements Callable<Integer> {
         }
         GuardProfile p = ProfileJson.read(profile);
         GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
-        ReplaySummary s;
+        CountDownLatch finished = new CountDownLatch(1);
         try (ServedModels served = ServedModels.load(ServeCommand.parseModels(models), threads)) {
-            s = new Replayer(cfg, served, p, serdes, System.err).run();
+            Replayer replayer = new Replayer(cfg, served, p, serdes, System.err);
+            // Ctrl-C: the replay commits what it wrote and stops; the summary still goes out.
+            Thread hook = new Thread(() -> {
+                replayer.stop();
+                try {
+                    finished.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "ncguard-replay-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                ReplaySummary s = replayer.run();
+                s.write(summary);
+                System.out.print(s.text());
+                if (s.requestsRead() == 0 && s.resumed() && s.complete()) {
+                    System.out.println("nothing new: an earlier replay into " + cfg.out() + " covered this range "
+                            + "(--restart replays it again)");
+                }
+                System.out.println("summary: " + summary);
+                System.out.flush();
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting: the hook is what stopped us
+                }
+            }
         }
-        s.write(summary);
-        System.out.print(s.text());
-        if (s.requestsRead() == 0 && s.resumed()) {
-            System.out.println("nothing new: an earlier replay into " + cfg.out() + " covered this range "
-                    + "(--restart replays it again)");
-        }
-        System.out.println("summary: " + summary);
         return 0;
     }
 }

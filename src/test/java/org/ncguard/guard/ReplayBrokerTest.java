@@ -301,6 +301,36 @@ class ReplayBrokerTest {
     }
 
     @Test
+    void aStoppedReplayKeepsItsProgressAndTheNextRunFinishesTheRange() throws Exception {
+        String name = requestsTopic();
+        ReplayConfig cfg = ReplayConfig.of(bootstrap, name, name + ".replay", seconds10to20())
+                .withKafka(Map.of("max.poll.records", "3"));
+        java.util.concurrent.atomic.AtomicReference<Replayer> running = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        PrintStream stopAtFirstLine = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String line) {
+                running.get().stop();
+            }
+        };
+        ReplaySummary first;
+        try (ServedModels models = ServedModels.load(Map.of(GuardFixtures.MODEL_ID, modelFile), 1)) {
+            running.set(new Replayer(cfg, models, profile, serdes, stopAtFirstLine));
+            first = running.get().run();
+        }
+        assertFalse(first.complete(), first.text());
+        assertTrue(first.requestsRead() < 10, first.text());
+        ReplaySummary second = replay(cfg, profile);
+        assertTrue(second.complete());
+        assertEquals(10, first.requestsRead() + second.requestsRead(), first.text() + second.text());
+        assertEquals(3, first.flagged() + second.flagged());
+        try (TopicReader reader = new TopicReader(bootstrap, List.of(cfg.out()))) {
+            assertEquals(9, reader.until(l -> l.size() >= 9, Duration.ofSeconds(30)).size());
+            assertEquals(9, reader.settle(Duration.ofSeconds(1)).size(), "no request scored twice");
+        }
+    }
+
+    @Test
     void anEmptyRangeAndAForeignProfileAreRefused() throws Exception {
         String name = requestsTopic();
         ReplayConfig early = ReplayConfig.of(bootstrap, name, name + ".replay",

@@ -24,6 +24,7 @@ import org.ncguard.NcguardException;
  * @param range              the range replayed
  * @param profileId          the profile scored against
  * @param resumed            whether this run went on from the progress of an earlier run into {@code out}
+ * @param complete           whether this run reached the end of the range (false: stopped; its progress is kept)
  * @param requestsRead       records of the range read by this run (scored or not)
  * @param scored             requests scored, each with a verdict on {@code out}
  * @param flaggedByLabel     suspected label to the number of requests that would have been flagged for it
@@ -35,7 +36,7 @@ import org.ncguard.NcguardException;
  * @param unreadableExamples up to {@link #EXAMPLES} of them: {@code topic-partition@offset reason: message}
  */
 public record ReplaySummary(String requests, String out, String alerts, ReplayRange range, String profileId,
-                            boolean resumed, long requestsRead, long scored, SortedMap<Integer, Long> flaggedByLabel,
+                            boolean resumed, boolean complete, long requestsRead, long scored, SortedMap<Integer, Long> flaggedByLabel,
                             SortedMap<Integer, List<String>> examplesByLabel, Instant firstSeen, Instant lastSeen,
                             long outsideRange, SortedMap<String, Long> unreadableByReason,
                             List<String> unreadableExamples) {
@@ -71,7 +72,9 @@ public record ReplaySummary(String requests, String out, String alerts, ReplayRa
     public String text() {
         StringBuilder s = new StringBuilder();
         s.append("replay of ").append(requests).append(' ').append(range).append(" against profile ")
-                .append(profileId).append(resumed ? " (resumed)" : "").append('\n');
+                .append(profileId).append(resumed ? " (resumed)" : "")
+                .append(complete ? "" : " (stopped before the end: run again with the same --out to go on)")
+                .append('\n');
         s.append("  requests read: ").append(requestsRead).append(", scored: ").append(scored)
                 .append(", would have been flagged: ").append(flagged()).append('\n');
         flaggedByLabel.forEach((label, n) -> s.append("    label ").append(label).append(": ").append(n)
@@ -102,6 +105,7 @@ public record ReplaySummary(String requests, String out, String alerts, ReplayRa
         m.put("to", range.to().toString());
         m.put("profileId", profileId);
         m.put("resumed", resumed);
+        m.put("complete", complete);
         m.put("requestsRead", requestsRead);
         m.put("scored", scored);
         m.put("flagged", flagged());

@@ -62,9 +62,9 @@ final class ReplayTally {
         return unreadable.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    ReplaySummary summary(ReplayConfig config, String profileId, boolean resumed) {
+    ReplaySummary summary(ReplayConfig config, String profileId, boolean resumed, boolean complete) {
         return new ReplaySummary(config.requests(), config.out(), config.alerts(), config.range(), profileId, resumed,
-                read, scored, flagged, examples, first == Long.MAX_VALUE ? null : Instant.ofEpochMilli(first),
+                complete, read, scored, flagged, examples, first == Long.MAX_VALUE ? null : Instant.ofEpochMilli(first),
                 last == Long.MIN_VALUE ? null : Instant.ofEpochMilli(last), outside, unreadable, unreadableExamples);
     }
 }

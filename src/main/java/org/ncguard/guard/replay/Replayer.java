@@ -71,6 +71,7 @@ public final class Replayer {
     private final GuardProfile profile;
     private final GuardSerdes serdes;
     private final PrintStream progress;
+    private volatile boolean stop;
 
     /**
      * A replay of {@code config} scoring with {@code models} against {@code profile}.
@@ -135,20 +136,30 @@ public final class Replayer {
                         + " (nothing retained there); give a --from/--to range that holds traffic");
             }
             ReplayTally tally = new ReplayTally();
+            boolean complete = true;
             if (plan.todo() > 0) {
-                loop(consumer, producer, scorer, plan, tally);
+                complete = loop(consumer, producer, scorer, plan, tally);
             } else {
                 say("replay: nothing new in " + config.range() + ": an earlier replay into " + config.out()
                         + " covered it (group " + config.groupId() + "); --restart replays it again");
             }
-            return tally.summary(config, profile.profileId(), plan.resumed());
+            return tally.summary(config, profile.profileId(), plan.resumed(), complete);
         } catch (KafkaException e) {
             throw new NcguardException("replay against " + config.bootstrap() + " failed: " + e.getMessage()
                     + " (check --bootstrap and --config; progress so far is kept, run again to resume)", e);
         }
     }
 
-    private void loop(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer,
+    /**
+     * Asks a running replay to stop (Ctrl-C): it commits what it wrote and {@link #run()} returns a summary that is
+     * not {@link ReplaySummary#complete()}. Safe from any thread.
+     */
+    public void stop() {
+        stop = true;
+    }
+
+    /** Returns whether the range's end was reached (false: stopped). */
+    private boolean loop(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer,
                       RequestScorer scorer, ReplayPlan plan, ReplayTally tally) throws NcguardException {
         Map<TopicPartition, Long> ends = new HashMap<>();
         Map<TopicPartition, Long> next = new HashMap<>();
@@ -197,6 +208,12 @@ public final class Replayer {
                 }
             }
             long now = System.currentTimeMillis();
+            if (stop) {
+                commit(consumer, producer, next, failed);
+                say(String.format("replay: stopped at %d/%d records; run again with the same --out to go on", done,
+                        total));
+                return false;
+            }
             if (open.isEmpty() || now - lastCommit >= COMMIT_EVERY_MS) {
                 commit(consumer, producer, next, failed);
                 lastCommit = now;
@@ -211,6 +228,7 @@ public final class Replayer {
                         + " (an open transaction, or a broker down?); progress so far is kept, run again to resume");
             }
         }
+        return true;
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> r, KafkaProducer<String, byte[]> producer,

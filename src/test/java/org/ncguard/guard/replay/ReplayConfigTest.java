@@ -68,7 +68,7 @@ class ReplayConfigTest {
         t.seen(5000);
         t.read();
         t.unreadable("not-avro", "req-0@7", "not Avro");
-        ReplaySummary s = t.summary(ReplayConfig.of("b:9092", "req", "out", RANGE), "p1", false);
+        ReplaySummary s = t.summary(ReplayConfig.of("b:9092", "req", "out", RANGE), "p1", false, true);
         assertEquals(13, s.requestsRead());
         assertEquals(12, s.scored());
         assertEquals(new TreeMap<>(Map.of(3, 6L)), s.flaggedByLabel());
