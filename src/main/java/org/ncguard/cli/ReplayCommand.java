@@ -121,6 +121,11 @@ final class ReplayCommand implements Callable<Integer> {
                 }
                 System.out.println("summary: " + summary);
                 System.out.flush();
+                if (s.requestsRead() > 0 && s.scored() == 0) {
+                    throw new NcguardException("none of the " + s.requestsRead() + " requests read could be scored "
+                            + s.unreadableByReason() + ", e.g. " + s.unreadableExamples().get(0) + "; fix --model "
+                            + "(ID as requests name it) or --requests and run again with --restart");
+                }
             } finally {
                 finished.countDown();
                 try {

@@ -380,6 +380,17 @@ class ReplayBrokerTest {
         assertEquals("2", wrong[0], wrong[2]);
         assertTrue(wrong[2].contains("the profile was made for"), wrong[2]);
 
+        String[] wrongId = cli("replay", "--bootstrap", bootstrap, "--requests", name, "--out", name + ".cli3",
+                "--from", T0.plusSeconds(10).toString(), "--to", T0.plusSeconds(20).toString(), "--profile",
+                profileFile.toString(), "--model", "not-" + GuardFixtures.MODEL_ID + "=" + modelFile, "--summary",
+                summary.toString());
+        assertEquals("2", wrongId[0], wrongId[2]);
+        assertTrue(wrongId[2].contains("none of the 10 requests read could be scored {not-avro=1, unknown-model=9}"),
+                wrongId[2]);
+        assertTrue(wrongId[2].contains("--restart"), wrongId[2]);
+
+        assertTrue(cli("replay", "--help")[1].contains("Usage: ncguard replay"));
+
         String[] noModel = cli("replay", "--bootstrap", bootstrap, "--from", "0", "--profile", profileFile.toString());
         assertEquals("2", noModel[0], noModel[2]);
         assertTrue(noModel[2].contains("give --model ID=M.onnx"), noModel[2]);
