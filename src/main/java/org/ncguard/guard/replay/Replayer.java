@@ -7,33 +7,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.ncguard.NcguardException;
-import org.ncguard.avro.GuardAlert;
 import org.ncguard.avro.GuardVerdict;
 import org.ncguard.avro.InferenceRequest;
 import org.ncguard.guard.GuardEngine;
@@ -108,22 +94,16 @@ public final class Replayer {
         Properties common = new Properties();
         common.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         common.putAll(config.kafka());
-        int partitions = ensureTopics(common);
+        int partitions = ReplayTopics.ensure(common, config);
         Properties cp = new Properties();
         cp.putAll(common);
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        Properties pp = new Properties();
-        pp.putAll(common);
-        pp.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        pp.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(),
-                        new ByteArraySerializer());
+                ReplayWriter writer = new ReplayWriter(common, config, serdes);
                 RequestScorer scorer = new RequestScorer(engine, new GuardPolicy(GuardMode.FLAG))) {
             List<PartitionInfo> infos = consumer.partitionsFor(config.requests());
             if (infos == null || infos.size() != partitions) {
@@ -138,7 +118,7 @@ public final class Replayer {
             ReplayTally tally = new ReplayTally();
             boolean complete = true;
             if (plan.todo() > 0) {
-                complete = loop(consumer, producer, scorer, plan, tally);
+                complete = loop(consumer, writer, scorer, plan, tally);
             } else {
                 say("replay: nothing new in " + config.range() + ": an earlier replay into " + config.out()
                         + " covered it (group " + config.groupId() + "); --restart replays it again");
@@ -159,8 +139,8 @@ public final class Replayer {
     }
 
     /** Returns whether the range's end was reached (false: stopped). */
-    private boolean loop(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer,
-                      RequestScorer scorer, ReplayPlan plan, ReplayTally tally) throws NcguardException {
+    private boolean loop(KafkaConsumer<byte[], byte[]> consumer, ReplayWriter writer, RequestScorer scorer,
+                         ReplayPlan plan, ReplayTally tally) throws NcguardException {
         Map<TopicPartition, Long> ends = new HashMap<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         List<TopicPartition> assigned = new ArrayList<>();
@@ -177,7 +157,6 @@ public final class Replayer {
                 consumer.seek(s.partition(), s.resume());
             }
         }
-        AtomicReference<Exception> failed = new AtomicReference<>();
         Set<TopicPartition> open = new java.util.HashSet<>(assigned);
         long total = plan.todo();
         long lastCommit = System.currentTimeMillis();
@@ -194,7 +173,7 @@ public final class Replayer {
                     if (r.offset() >= end) {
                         break;
                     }
-                    handle(r, producer, scorer, tally, failed);
+                    handle(r, writer, scorer, tally);
                     next.put(tp, r.offset() + 1);
                     done++;
                     lastMove = System.currentTimeMillis();
@@ -209,13 +188,13 @@ public final class Replayer {
             }
             long now = System.currentTimeMillis();
             if (stop) {
-                commit(consumer, producer, next, failed);
+                commit(consumer, writer, next);
                 say(String.format("replay: stopped at %d/%d records; run again with the same --out to go on", done,
                         total));
                 return false;
             }
             if (open.isEmpty() || now - lastCommit >= COMMIT_EVERY_MS) {
-                commit(consumer, producer, next, failed);
+                commit(consumer, writer, next);
                 lastCommit = now;
             }
             if (now - lastProgress >= PROGRESS_EVERY_MS || open.isEmpty()) {
@@ -231,8 +210,8 @@ public final class Replayer {
         return true;
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> r, KafkaProducer<String, byte[]> producer,
-                        RequestScorer scorer, ReplayTally tally, AtomicReference<Exception> failed) {
+    private void handle(ConsumerRecord<byte[], byte[]> r, ReplayWriter writer, RequestScorer scorer,
+                        ReplayTally tally) {
         if (!config.range().contains(r.timestamp())) {
             tally.outside();
             return;
@@ -256,12 +235,9 @@ public final class Replayer {
         long micros = (System.nanoTime() - start) / 1000;
         String id = String.valueOf(request.getId());
         GuardVerdict verdict = scored.verdict(id, micros, Instant.now(), true);
-        send(producer, config.out(), id, serdes.verdicts().serializer().serialize(config.out(), verdict),
-                r.timestamp(), failed);
+        writer.verdict(id, verdict, r.timestamp());
         if (scored.decision().suspicious()) {
-            GuardAlert alert = scored.alert(verdict, r.topic(), r.partition(), r.offset());
-            send(producer, config.alerts(), id, serdes.alerts().serializer().serialize(config.alerts(), alert),
-                    r.timestamp(), failed);
+            writer.alert(id, scored.alert(verdict, r.topic(), r.partition(), r.offset()), r.timestamp());
         }
         tally.scored(scored.decision().suspectedLabel(), id);
     }
@@ -275,63 +251,13 @@ public final class Replayer {
         return reader;
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value,
-                             long timestamp, AtomicReference<Exception> failed) {
-        producer.send(new ProducerRecord<>(topic, null, timestamp, key, value), (m, e) -> {
-            if (e != null) {
-                failed.compareAndSet(null, e);
-            }
-        });
-    }
-
     /** Flushes the outputs, then commits what they cover: nothing is marked done before it is written. */
-    private void commit(KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<String, byte[]> producer,
-                        Map<TopicPartition, Long> next, AtomicReference<Exception> failed) throws NcguardException {
-        producer.flush();
-        Exception e = failed.get();
-        if (e != null) {
-            throw new NcguardException("cannot write the replay's outputs " + config.out() + " / " + config.alerts()
-                    + ": " + e.getMessage() + " (progress up to the last commit is kept, run again to resume)", e);
-        }
+    private static void commit(KafkaConsumer<byte[], byte[]> consumer, ReplayWriter writer,
+                               Map<TopicPartition, Long> next) throws NcguardException {
+        writer.flush();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         next.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
         consumer.commitSync(offsets);
-    }
-
-    /** Checks the requests topic and creates missing outputs; returns the requests topic's partition count. */
-    private int ensureTopics(Properties common) throws NcguardException {
-        try (Admin admin = Admin.create(common)) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            if (!existing.contains(config.requests())) {
-                throw new NcguardException("requests topic " + config.requests() + " does not exist at "
-                        + config.bootstrap() + "; give the topic the guard reads with --requests");
-            }
-            int partitions = admin.describeTopics(List.of(config.requests())).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(config.requests()).partitions().size();
-            List<NewTopic> missing = new ArrayList<>();
-            for (String t : List.of(config.out(), config.alerts())) {
-                if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, Optional.of(partitions), Optional.empty()));
-                }
-            }
-            if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-            return partitions;
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
-            Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new NcguardException("cannot reach Kafka at " + config.bootstrap() + ": " + c.getMessage()
-                    + " (check --bootstrap and --config)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NcguardException("interrupted while checking the topics at " + config.bootstrap(), e);
-        }
     }
 
     private void say(String line) {
