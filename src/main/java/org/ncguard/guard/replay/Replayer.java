@@ -58,6 +58,7 @@ public final class Replayer {
     private final GuardSerdes serdes;
     private final PrintStream progress;
     private volatile boolean stop;
+    private RequestReader reader;
 
     /**
      * A replay of {@code config} scoring with {@code models} against {@code profile}.
@@ -229,7 +230,7 @@ public final class Replayer {
             tally.unreadable(e.reason().wire(), where, e.getMessage());
             return;
         } catch (RuntimeException e) {
-            tally.unreadable("scoring-failed", where, String.valueOf(e));
+            tally.unreadable("processing-error", where, String.valueOf(e));
             return;
         }
         long micros = (System.nanoTime() - start) / 1000;
@@ -241,8 +242,6 @@ public final class Replayer {
         }
         tally.scored(scored.decision().suspectedLabel(), id);
     }
-
-    private RequestReader reader;
 
     private RequestReader reader() {
         if (reader == null) {
