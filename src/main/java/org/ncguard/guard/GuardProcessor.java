@@ -3,11 +3,9 @@ package org.ncguard.guard;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
@@ -21,13 +19,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.ncguard.avro.GuardAlert;
 import org.ncguard.avro.GuardVerdict;
 import org.ncguard.avro.InferenceRequest;
-import org.ncguard.avro.NeuronActivation;
 import org.ncguard.guard.score.ModelRunner;
-import org.ncguard.guard.score.PixelTable;
-import org.ncguard.guard.score.ScoringWorker;
 import org.ncguard.guard.serde.RequestReader;
-import org.ncguard.profile.GuardProfile;
-import org.ncguard.profile.LabelProfile;
 
 /**
  * Scores each request and forwards it, key, value and headers unchanged plus the guard's headers, to the clean or
@@ -37,15 +30,14 @@ import org.ncguard.profile.LabelProfile;
 final class GuardProcessor implements Processor<byte[], byte[], Object, Object> {
 
     /** Neurons listed in an alert, at most. */
-    static final int ALERT_NEURONS = 10;
+    static final int ALERT_NEURONS = RequestScorer.ALERT_NEURONS;
 
     private final GuardTopology.Names names;
     private final GuardEngine engine;
     private final GuardPolicy policy;
     private final RequestReader reader;
     private final Deserializer<org.ncguard.avro.GuardProfile> profileDeserializer;
-    private final Map<String, ScoringWorker> workers = new HashMap<>();
-    private final Map<String, PixelTable> unitPixels = new HashMap<>();
+    private final RequestScorer scorer;
     private final Map<String, ModelMeters> meters = new HashMap<>();
     private ProcessorContext<Object, Object> context;
 
@@ -56,6 +48,7 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
         this.policy = policy;
         this.reader = reader;
         this.profileDeserializer = profileDeserializer;
+        this.scorer = new RequestScorer(engine, policy);
     }
 
     @Override
@@ -86,41 +79,19 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
         RecordMetadata meta = context.recordMetadata().orElse(null);
         String topic = meta == null ? names.topics().requests() : meta.topic();
         InferenceRequest request;
-        ModelRunner model;
-        ProfileBook.Active active;
-        GuardPolicy.Decision decision;
-        Integer predicted = null;
-        float[] activations;
+        RequestScorer.Scored scored;
         try {
             request = reader.read(topic, record.value());
-            model = engine.models().get(request.getModelId());
-            if (model == null) {
-                throw new MalformedRequestException(DlqReason.UNKNOWN_MODEL, "model '" + request.getModelId()
-                        + "' is not served here (served: " + engine.models().ids() + ")");
-            }
-            ScoringWorker worker = workers.computeIfAbsent(model.id(), k -> engine.models().get(k).newWorker());
-            active = engine.profiles().forModel(model.sha256());
-            if (request.getTensor() != null) {
-                PixelTable pixels = active != null ? active.pixels()
-                        : unitPixels.computeIfAbsent(model.id(), k -> PixelTable.unitRange(
-                        engine.models().get(k).shape().channels()));
-                predicted = worker.score(request.getTensor(), pixels);
-            } else if (request.getActivations() != null) {
-                worker.useActivations(request.getActivations());
-            } else {
-                throw new MalformedRequestException(DlqReason.NO_INPUT, "request " + request.getId()
-                        + " has neither a tensor nor activations");
-            }
-            activations = worker.activations();
-            Optional<GuardProfile.Suspicion> suspicion = active == null || active.profile().clean()
-                    ? Optional.empty() : active.profile().mostSuspicious(activations);
-            decision = policy.decide(suspicion);
+            scored = scorer.score(request);
         } catch (MalformedRequestException e) {
             engine.metrics().deadLetter(e.reason());
             throw e;
         }
+        ModelRunner model = scored.model();
+        GuardPolicy.Decision decision = scored.decision();
+        Integer predicted = scored.predicted();
         long micros = (System.nanoTime() - start) / 1000;
-        String profileId = active == null ? null : active.profile().profileId();
+        String profileId = scored.profileId();
 
         Headers headers = record.headers();
         set(headers, GuardHeaders.ACTION, decision.action().wire());
@@ -143,15 +114,11 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
         context.forward(record, decision.action() == Action.DROP ? GuardTopology.QUARANTINE : GuardTopology.CLEAN);
 
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        GuardVerdict verdict = new GuardVerdict(request.getId(), model.id(), model.sha256(), profileId, predicted,
-                decision.action().wire(), decision.suspectedLabel(), decision.score(), decision.threshold(), micros,
-                now, false);
+        GuardVerdict verdict = scored.verdict(request.getId(), micros, now, false);
         context.forward(new Record<>(request.getId(), verdict, record.timestamp()), GuardTopology.VERDICTS);
         if (decision.suspicious()) {
-            LabelProfile label = active.profile().label(decision.suspectedLabel()).orElseThrow();
-            GuardAlert alert = new GuardAlert("suspicious-request", decision.severity(), verdict,
-                    excited(label, activations), topic, meta == null ? -1 : meta.partition(),
-                    meta == null ? -1L : meta.offset(), null);
+            GuardAlert alert = scored.alert(verdict, topic, meta == null ? -1 : meta.partition(),
+                    meta == null ? -1L : meta.offset());
             context.forward(new Record<>(request.getId(), alert, record.timestamp()), GuardTopology.ALERTS);
         }
         ModelMeters m = meters.computeIfAbsent(model.id(), ModelMeters::new);
@@ -163,17 +130,6 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
     private static void set(Headers headers, String name, String value) {
         headers.remove(name);
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The label's neurons with the request's activations, most excited first. */
-    private static List<NeuronActivation> excited(LabelProfile label, float[] activations) {
-        int[] neurons = label.neurons();
-        List<NeuronActivation> list = new ArrayList<>(neurons.length);
-        for (int n : neurons) {
-            list.add(new NeuronActivation(n, activations[n]));
-        }
-        list.sort((a, b) -> Float.compare(b.getActivation(), a.getActivation()));
-        return list.size() > ALERT_NEURONS ? new ArrayList<>(list.subList(0, ALERT_NEURONS)) : list;
     }
 
     /** One model's meters, looked up once per task instead of once per request. */
@@ -216,7 +172,6 @@ final class GuardProcessor implements Processor<byte[], byte[], Object, Object> 
 
     @Override
     public void close() {
-        workers.values().forEach(ScoringWorker::close);
-        workers.clear();
+        scorer.close();
     }
 }
