@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -35,6 +36,13 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (earlierSendFailed(exception)) {
+            // The broker refused a record sent before this one; it surfaces while this one is processed. Dead-lettering
+            // this record would lose that one: fail the task, which retries from the last commit.
+            LOG.warn("an earlier output of {}-{} was refused ({}); the task retries from its last commit",
+                    context.topic(), context.partition(), exception.getMessage());
+            return Response.fail();
+        }
         String reason = exception instanceof MalformedRequestException m ? m.reason().wire() : PROCESSING_ERROR;
         if (!(exception instanceof MalformedRequestException)) {
             LOG.warn("request at {}-{}@{} failed in {}; sent to the dead-letter topic", context.topic(),
@@ -53,5 +61,15 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
         dlq.headers().add(GuardHeaders.DLQ_MESSAGE,
                 String.valueOf(exception.getMessage()).getBytes(StandardCharsets.UTF_8));
         return Response.resume(List.of(dlq));
+    }
+
+    /** Whether {@code exception} is a send refused by the broker (too large for its topic), not this record's fault. */
+    static boolean earlierSendFailed(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
