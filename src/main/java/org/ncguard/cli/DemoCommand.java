@@ -58,8 +58,8 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         DemoReport r = new Demo(settings, System.err).run();
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("%d requests through the guard in %.0f s (%d clean, %d with the trigger)%n", r.requests(),
-                seconds, r.clean(), r.triggered());
+        System.out.printf("%d requests through the guard (%d clean, %d with the trigger); the demo took %.0f s%n",
+                r.requests(), r.clean(), r.triggered(), seconds);
         System.out.printf("caught    %d of %d triggered requests (%.1f%%)%n", r.caughtTriggered(), r.triggered(),
                 100 * r.catchRate());
         System.out.printf("flagged   %d of %d clean requests (%.1f%% false positives)%n", r.falsePositives(), r.clean(),
