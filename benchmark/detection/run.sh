@@ -7,7 +7,8 @@
 #
 # Models are cached by their settings (OUT/models/ID-KEY.onnx, KEY a hash of the case's training columns), scans by
 # model and seed (OUT/scans/ID-KEY/seed-S); an interrupted scan is resumed. Environment: NCGUARD_JAR (default
-# target/ncguard.jar), SCAN_SEEDS (default "1 2 3"), THREADS (default 1), PYTHON (default /usr/bin/python3).
+# target/ncguard.jar), SCAN_SEEDS (default "1 2 3"), THREADS (default 1), PYTHON (default /usr/bin/python3),
+# REFERENCE (the PyTorch scripts, default src/test/python/reference).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: run.sh OUT [train|scan|all]}
@@ -16,6 +17,7 @@ jar=${NCGUARD_JAR:-target/ncguard.jar}
 seeds=${SCAN_SEEDS:-1 2 3}
 threads=${THREADS:-1}
 python=${PYTHON:-/usr/bin/python3}
+reference=${REFERENCE:-$here/../../src/test/python/reference}
 export OMP_NUM_THREADS=$threads
 mkdir -p "$out/models" "$out/scans" "$out/logs"
 
@@ -30,11 +32,21 @@ train() {
     local model="$out/models/$id-$(key "$line").onnx"
     [[ -f $model ]] && return 0
     echo "$(date -u +%T) train $id" >&2
-    if [[ $maker == torch ]]; then
+    if [[ $maker == torch-colour ]]; then
+        # trigger patch:SIZE:RRGGBB:ROW:COL; train: the number of training images
+        local dir="$out/models/$id-$(key "$line").torch" size colour row col
+        IFS=: read -r _ size colour row col <<<"${trigger:-patch:3:ff0000:27:27}"
+        local flags=(--out "$dir" --seed "$seed" --epochs "$epochs" --threads "$threads" --patch "$size"
+                     --colour "$colour" --at "$row:$col" --train-samples "${train#*n=}")
+        [[ $kind == clean ]] && flags+=(--clean --target 7) || flags+=(--target "$target")
+        "$python" "$reference/train_colour_badnets.py" "${flags[@]}" </dev/null \
+            >"$out/logs/$id.train.log" 2>&1
+        cp "$dir/model.onnx" "$model.tmp" && mv "$model.tmp" "$model"
+    elif [[ $maker == torch ]]; then
         local dir="$out/models/$id-$(key "$line").torch"
         local flags=(--out "$dir" --seed "$seed" --epochs "$epochs" --threads "$threads")
         [[ $kind == clean ]] && flags+=(--clean --target 7) || flags+=(--target "$target")
-        "$python" "$here/../../src/test/python/reference/train_badnets.py" "${flags[@]}" </dev/null >"$out/logs/$id.train.log" 2>&1
+        "$python" "$reference/train_badnets.py" "${flags[@]}" </dev/null >"$out/logs/$id.train.log" 2>&1
         cp "$dir/model.onnx" "$model.tmp" && mv "$model.tmp" "$model"
     else
         local flags=(--arch "$arch" --data "$train" --test-data "$test" --seed "$seed" --epochs "$epochs"
@@ -51,6 +63,8 @@ scan() {
     scan_options=$(echo "$line" | cut -d, -f12)
     local name="$id-$(key "$line")"
     local model="$out/models/$name.onnx" dir="$out/scans/$name/seed-$s"
+    # torch-test: the colourised test images the colour script wrote beside the model
+    [[ $scan_data == torch-test ]] && scan_data="$out/models/$name.torch/test-images-idx3-ubyte"
     [[ -f $model ]] || return 1
     if [[ -f $dir/scan.json ]] && grep -q '"complete" : true' "$dir/scan.json"; then return 0; fi
     local resume=()

@@ -76,6 +76,36 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
      * each with a one-line reason: which test picked it and why the natural-feature check did not clear it.
      */
     public Map<Integer, String> flag(List<LabelResult> results) {
+        Map<Integer, String> flagged = new LinkedHashMap<>();
+        double median = medianL1(results);
+        for (Map.Entry<Integer, String> candidate : candidates(results).entrySet()) {
+            LabelResult r = results.stream().filter(x -> x.label() == candidate.getKey()).findFirst().orElseThrow();
+            String why = candidate.getValue();
+            if (naturalShare > 1) {
+                flagged.put(r.label(), why);
+            } else if (r.naturalShare() == null) {
+                flagged.put(r.label(), why + "; natural-feature check not run");
+            } else if (r.naturalShare() < naturalShare) {
+                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%% < %.0f%%: not a "
+                        + "natural feature", 100 * r.naturalShare(), 100 * naturalShare));
+            } else if (r.l1() < guardFraction * median) {
+                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%%, but L1 under %s "
+                        + "of the median", 100 * r.naturalShare(), trim(guardFraction)));
+            }
+        }
+        return flagged;
+    }
+
+    private static double medianL1(List<LabelResult> results) {
+        double[] l1 = results.stream().filter(LabelResult::converged).mapToDouble(LabelResult::l1).toArray();
+        return l1.length == 0 ? 0 : AnomalyIndex.median(l1);
+    }
+
+    /**
+     * The labels the size tests pick, before the natural-feature check, ascending, each with the tests that picked
+     * it: the labels whose trigger the check must see.
+     */
+    public Map<Integer, String> candidates(List<LabelResult> results) {
         List<LabelResult> converged = results.stream().filter(LabelResult::converged).toList();
         Map<Integer, String> flagged = new LinkedHashMap<>();
         if (converged.isEmpty()) {
@@ -102,20 +132,8 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
                 picked.add(String.format(Locale.ROOT, "L1 %.2f under %s of the median %.2f", r.l1(), trim(smallFraction),
                         median));
             }
-            if (picked.isEmpty()) {
-                continue;
-            }
-            String why = String.join(", ", picked);
-            if (naturalShare > 1) {
-                flagged.put(r.label(), why);
-            } else if (r.naturalShare() == null) {
-                flagged.put(r.label(), why + "; natural-feature check not run");
-            } else if (r.naturalShare() < naturalShare) {
-                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%% < %.0f%%: not a "
-                        + "natural feature", 100 * r.naturalShare(), 100 * naturalShare));
-            } else if (r.l1() < guardFraction * median) {
-                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%%, but L1 under %s "
-                        + "of the median", 100 * r.naturalShare(), trim(guardFraction)));
+            if (!picked.isEmpty()) {
+                flagged.put(r.label(), String.join(", ", picked));
             }
         }
         return flagged;

@@ -106,7 +106,17 @@ public final class NeuralCleanse {
                 }
             }
             if (!cancelled.getAsBoolean()) {
-                checkOutliers(report, store, clean);
+                boolean checked = checkOutliers(report, store, clean);
+                // Fast mode: a label flagged without being one of Neural Cleanse's outliers (by the test on ln L1)
+                // still has its short-search trigger; refine it for the report and the guard profile. The verdict
+                // stays the one its short search gave, as for every other label.
+                List<Integer> unrefined = report.build().flagged().stream()
+                        .filter(l -> !report.build().outliers().contains(l)).toList();
+                if (fastSteps > 0 && checked && !unrefined.isEmpty() && !cancelled.getAsBoolean()) {
+                    log.info("fast mode: refining the trigger of flagged label(s) {} with the full search", unrefined);
+                    runGroups(unrefined, new TriggerOptimizer(model, settings, gains(), offsets(), gradients), images,
+                            n, files, store, report, false, cancelled);
+                }
             }
             ScanReport done = report.seconds(priorSeconds + (System.nanoTime() - scanStart) / 1e9).build();
             done.write(files.scanJson());
@@ -116,17 +126,18 @@ public final class NeuralCleanse {
     }
 
     /**
-     * Runs the {@link NaturalFeatureCheck} on every converged label not checked yet, outliers first: the verdict
-     * ({@link DetectionRule}) asks it of every small trigger, not only of the outliers of the MAD test, and the
-     * stored shares let other rules be measured on the scan later without scanning again.
+     * Runs the {@link NaturalFeatureCheck} on every converged label below the median L1 not checked yet, candidates
+     * first: the verdict ({@link FlagRule#NCGUARD}) asks it of every small trigger, not only of the outliers of the
+     * MAD test, and the stored shares let other rules be measured on the scan later without scanning again (every
+     * size test looks only below the median).
      */
-    private void checkOutliers(ScanReport.Builder report, TriggerStore store, Batch clean) throws NcguardException {
+    private boolean checkOutliers(ScanReport.Builder report, TriggerStore store, Batch clean) throws NcguardException {
         ScanReport before = report.build();
         List<Integer> unchecked = new ArrayList<>(uncheckedOutliers(before));
-        before.labels().stream().filter(r -> r.converged() && r.naturalShare() == null)
+        before.labels().stream().filter(r -> r.converged() && r.naturalShare() == null && r.l1() < before.median())
                 .map(LabelResult::label).filter(l -> !unchecked.contains(l)).forEach(unchecked::add);
         if (unchecked.isEmpty()) {
-            return;
+            return false;
         }
         long start = System.nanoTime();
         try (OrtScorer scorer = new OrtScorer(model, new ScorerOptions(NativeThreads.count()))) {
@@ -148,6 +159,7 @@ public final class NeuralCleanse {
         }
         log.info("natural-feature check of {} label(s) in {}s", unchecked.size(),
                 Math.round((System.nanoTime() - start) / 1e9));
+        return true;
     }
 
     private static List<Integer> uncheckedOutliers(ScanReport report) {

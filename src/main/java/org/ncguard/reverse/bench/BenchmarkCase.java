@@ -11,7 +11,8 @@ import java.util.HexFormat;
  * scanned. An infected model has a planted trigger and target; a clean twin has neither.
  *
  * @param id          name of the case, unique in the list
- * @param maker       {@code lab} (ncguard attack) or {@code torch} (the PyTorch reference script)
+ * @param maker       {@code lab} (ncguard attack), {@code torch} (the PyTorch reference train_badnets.py) or
+ *                    {@code torch-colour} (train_colour_badnets.py: colourised Fashion-MNIST, BatchNorm, Softmax)
  * @param infected    whether a trigger is planted
  * @param arch        the network
  * @param train       training data spec
@@ -32,8 +33,9 @@ public record BenchmarkCase(String id, String maker, boolean infected, String ar
         if (id == null || !id.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("case id must be letters, digits, '.', '_' or '-', found " + id);
         }
-        if (!maker.equals("lab") && !maker.equals("torch")) {
-            throw new IllegalArgumentException("case " + id + ": maker must be lab or torch, found " + maker);
+        if (!maker.equals("lab") && !maker.equals("torch") && !maker.equals("torch-colour")) {
+            throw new IllegalArgumentException("case " + id + ": maker must be lab, torch or torch-colour, found "
+                    + maker);
         }
         if (infected != (target >= 0)) {
             throw new IllegalArgumentException("case " + id + ": an infected case needs a target >= 0 and a clean one"
