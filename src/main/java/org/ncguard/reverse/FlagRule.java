@@ -42,7 +42,7 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
 
     /** ncguard's rule, chosen on the detection benchmark (see the README's scan section). */
     public static final FlagRule NCGUARD = new FlagRule("ncguard", AnomalyIndex.DEFAULT_THRESHOLD,
-            AnomalyIndex.DEFAULT_THRESHOLD, 0, NaturalFeatureCheck.NATURAL_SHARE, 0);
+            AnomalyIndex.DEFAULT_THRESHOLD, 0, NaturalFeatureCheck.NATURAL_SHARE, NaturalFeatureCheck.MIN_MEDIAN_FRACTION);
 
     public FlagRule {
         if (name == null || name.isBlank()) {

@@ -417,7 +417,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                 Double mad) {
             return labels.stream().filter(LabelResult::converged).min(Comparator.comparingDouble(LabelResult::l1))
                     .filter(r -> median != null && !outliers.contains(r.label())
-                            && r.l1() < NaturalFeatureCheck.MIN_MEDIAN_FRACTION * median)
+                            && r.l1() < NaturalFeatureCheck.NOTE_MEDIAN_FRACTION * median)
                     .map(r -> String.format(Locale.ROOT, "Label %d's trigger (L1 %.2f) is under half the median L1"
                             + " (%.2f) but not flagged (MAD %.2f): look at its trigger, and stamp triggers/label-%02d-stamp.png on another model"
                             + " of the same task with evaluate (a planted trigger works only on its own model).",

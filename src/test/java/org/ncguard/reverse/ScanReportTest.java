@@ -68,11 +68,11 @@ class ScanReportTest {
         assertTrue(natural.naturalFeature(label));
         assertFalse(planted.naturalFeature(label));
 
-        // No size guard: a natural share of 95% clears even a trigger far under the median (label 4: L1 9, median
-        // 52), as a clean colour model's natural label at 0.34 of the median needed; Neural Cleanse's list keeps it.
+        // A trigger under a quarter of the median L1 stays flagged however natural it looks (label 4: L1 9, median 52).
         ScanReport tiny = ScanFixtures.tenLabelReport().toBuilder().naturalShare(4, 0.95).build();
-        assertEquals(List.of(), tiny.flagged());
-        assertEquals(List.of(4), tiny.outliers());
+        assertEquals(List.of(4), tiny.flagged());
+        assertTrue(tiny.reasons().get(4).endsWith("natural share 95%, but L1 under 0.25 of the median"),
+                tiny.reasons().toString());
         assertTrue(planted.reasons().get(label).contains("natural share 10% < 50%"), planted.reasons().toString());
 
         natural.write(dir.resolve("scan.json"));
@@ -104,13 +104,30 @@ class ScanReportTest {
         assertTrue(report.reasons().get(2).startsWith("anomaly index on ln L1 "), report.reasons().toString());
         assertTrue(report.notes().isEmpty(), report.notes().toString());
 
-        // Cleared as a natural feature, it is still tiny beside the median: the note asks a person to look.
-        ScanReport natural = report.toBuilder().naturalShare(2, 0.9).build();
+        // At 0.21 of the median it stays flagged even when it looks natural, as a planted checkerboard did (74%).
+        assertEquals(List.of(2), report.toBuilder().naturalShare(2, 0.74).build().flagged());
+        assertTrue(ScanFixtures.tenLabelReport().notes().isEmpty(), "a flagged label needs no note");
+    }
+
+    @Test
+    void aNaturalLabelAtAThirdOfTheMedianIsClearedWithANote() {
+        // As on a clean PyTorch colour model: label 0's trigger (L1 12.0) at 0.34 of the median (35.2) is an outlier
+        // on ln L1 (index 3.05), and 98.5% of its stamped images lie among its own clean images.
+        double[] l1 = {12.0, 20, 28, 33, 34, 36.4, 40, 45, 52, 60};
+        ScanReport.Builder builder = ScanReport.builder("m.onnx", ScanFixtures.SHA, 10);
+        for (int label = 0; label < l1.length; label++) {
+            builder.result(LabelResult.converged(label, l1[label], 0.99, 50, 1));
+        }
+        ScanReport unchecked = builder.build();
+        assertEquals(List.of(0), unchecked.flagged(), "a candidate not checked yet counts as flagged");
+        ScanReport natural = unchecked.toBuilder().naturalShare(0, 0.985).build();
         assertEquals(ScanReport.Verdict.CLEAN, natural.verdict());
         assertEquals(1, natural.notes().size(), natural.notes().toString());
-        assertTrue(natural.notes().get(0).startsWith("Label 2's trigger (L1 11.00) is under half the median L1 (52.35)"),
+        assertTrue(natural.notes().get(0).startsWith("Label 0's trigger (L1 12.00) is under half the median L1 (35.20)"),
                 natural.notes().get(0));
-        assertTrue(ScanFixtures.tenLabelReport().notes().isEmpty(), "a flagged label needs no note");
+        // The size guard used before the benchmark (half the median) would have called this clean model infected.
+        assertEquals(List.of(0), List.copyOf(new FlagRule("guard0.5", 2, 2, 0, 0.5, 0.5).flag(natural.labels())
+                .keySet()));
     }
 
     @Test

@@ -120,11 +120,11 @@ public final class DetectionBenchmark {
     }
 
     /**
-     * One line per stored scan: the planted target's L1 against the median, its anomaly index on L1 and on ln L1,
-     * its natural share, and the labels each rule flagged (the target in bold).
+     * One line per stored scan: the planted target's L1 against the median (for a clean twin: its smallest trigger's),
+     * its anomaly index on L1 and on ln L1, its natural share, and the labels each rule flagged (the target in bold).
      */
     public String details(List<FlagRule> rules) {
-        StringBuilder t = new StringBuilder("| case | trigger | scan seed | target | target L1 / median | index | index"
+        StringBuilder t = new StringBuilder("| case | trigger | scan seed | target | L1 / median | index | index"
                 + " on ln L1 | natural share |");
         rules.forEach(r -> t.append(' ').append(r.name()).append(" |"));
         t.append("\n|---|---|---|---|---|---|---|---|").append("---|".repeat(rules.size())).append('\n');
@@ -136,9 +136,12 @@ public final class DetectionBenchmark {
             List<LabelResult> converged = r.labels().stream().filter(LabelResult::converged).toList();
             List<Double> logIndex = FlagRule.logIndices(converged.stream().map(LabelResult::l1).toList());
             String target = "-", size = "", index = "", logIdx = "", share = "";
-            if (c.infected()) {
-                target = Integer.toString(c.target());
-                int at = indexOfLabel(converged, c.target());
+            // An infected model: its target. A clean twin: its smallest trigger, the label a rule would flag first.
+            int label = c.infected() ? c.target() : converged.stream().min(Comparator.comparingDouble(LabelResult::l1))
+                    .map(LabelResult::label).orElse(-1);
+            if (label >= 0) {
+                target = c.infected() ? Integer.toString(label) : "(smallest: " + label + ")";
+                int at = indexOfLabel(converged, label);
                 if (at < 0) {
                     size = "not converged";
                 } else {
