@@ -43,6 +43,8 @@ final class DetectionCommand implements Callable<Integer> {
         System.out.printf("%d complete scans of %d cases%n%n", benchmark.scans().size(), benchmark.cases().size());
         System.out.println(benchmark.summary(CandidateRules.all()));
         System.out.println(benchmark.details(shown));
+        System.out.println("Labels flagged wrongly:");
+        System.out.println(benchmark.wrongFlags(shown));
         return 0;
     }
 }

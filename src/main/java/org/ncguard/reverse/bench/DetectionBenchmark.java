@@ -15,7 +15,7 @@ import org.ncguard.reverse.ScanReport;
 
 /**
  * Scores flag rules on the detection benchmark's stored scans, without scanning again: every complete
- * {@code scans/ID-KEY/seed-S/scan.json} under the run folder, for every case of the case list, is re-decided by each
+ * {@code scans/ID-KEY/seed-S/scan.json} under the run folder (and not locked by a running scan), for every case of the case list, is re-decided by each
  * rule from its per-label L1 norms and natural shares.
  */
 public final class DetectionBenchmark {
@@ -44,7 +44,9 @@ public final class DetectionBenchmark {
             try (Stream<Path> seeds = Files.list(dir)) {
                 for (Path seedDir : seeds.sorted().toList()) {
                     Path json = seedDir.resolve("scan.json");
-                    if (!Files.isRegularFile(json)) {
+                    // run.sh holds seed-S.lock while it scans: a scan with every label done may still be refining
+                    // its outliers and checking natural features.
+                    if (!Files.isRegularFile(json) || Files.exists(Path.of(seedDir + ".lock"))) {
                         continue;
                     }
                     ScanReport report = ScanReport.read(json);
@@ -162,6 +164,33 @@ public final class DetectionBenchmark {
                 t.append(' ').append(labels.isEmpty() ? "none" : String.join(", ", labels)).append(" |");
             }
             t.append('\n');
+        }
+        return t.toString();
+    }
+
+    /**
+     * Every label a rule flagged wrongly (a non-target, or any label of a clean twin), with what the rule saw: L1
+     * against the median, the index on L1 and on ln L1, the natural share, and the rule's reason.
+     */
+    public String wrongFlags(List<FlagRule> rules) {
+        StringBuilder t = new StringBuilder();
+        for (FlagRule rule : rules) {
+            List<ScanOutcome> outcomes = outcomes(rule);
+            for (int i = 0; i < scans.size(); i++) {
+                StoredScan s = scans.get(i);
+                List<LabelResult> converged = s.report().labels().stream().filter(LabelResult::converged).toList();
+                List<Double> logIndex = FlagRule.logIndices(converged.stream().map(LabelResult::l1).toList());
+                for (int label : outcomes.get(i).wrongLabels()) {
+                    int at = indexOfLabel(converged, label);
+                    LabelResult r = converged.get(at);
+                    t.append(String.format(Locale.ROOT, "- %s: %s seed %d, label %d: L1 %.1f = %.2f of the median,"
+                            + " index %.2f, on ln L1 %.2f, natural share %s (%s)%n", rule.name(),
+                            s.benchmarkCase().id(), s.seed(), label, r.l1(), r.l1() / s.report().median(),
+                            r.anomalyIndex(), logIndex.get(at), r.naturalShare() == null ? "not measured"
+                                    : String.format(Locale.ROOT, "%.0f%%", 100 * r.naturalShare()),
+                            outcomes.get(i).flagged().get(label)));
+                }
+            }
         }
         return t.toString();
     }

@@ -67,6 +67,10 @@ class DetectionBenchmarkTest {
                 .build();
         write(partial, dir.resolve("scans").resolve(clean.stem()).resolve("seed-2"));
 
+        // So is a complete one that run.sh is still working on (refining, checking): it holds a lock beside it.
+        write(scan(3, 7, 11.0, 0.05), dir.resolve("scans").resolve(infected.stem()).resolve("seed-3"));
+        Files.createDirectory(dir.resolve("scans").resolve(infected.stem()).resolve("seed-3.lock"));
+
         DetectionBenchmark benchmark = DetectionBenchmark.load(cases, dir);
         assertEquals(2, benchmark.scans().size());
         List<ScanOutcome> paper = benchmark.outcomes(FlagRule.PAPER);
