@@ -73,6 +73,34 @@ class FlagRuleTest {
         assertEquals(List.of(0, 1), List.copyOf(FlagRule.PAPER.flag(results(l1, 0.10, 0.90)).keySet()));
     }
 
+    /** A PyTorch colour model (BatchNorm, Softmax) with a 3x3 red patch planted for label 7: a benchmark scan. */
+    static final double[] COLOUR_INFECTED = {34.39, 68.67, 54.92, 65.18, 47.06, 52.57, 29.17, 6.64, 14.95, 76.09};
+    static final Double[] COLOUR_INFECTED_SHARES = {0.978, null, null, null, 1.0, null, 0.887, 0.974, 0.954};
+
+    /** A clean lab Fashion-MNIST model: its shirt label (6) is 2.02 MADs below the median on ln L1, share 37%. */
+    static final double[] CLEAN_SHIRT = {72.3, 52.81, 84.31, 91.75, 83.29, 85.4, 58.62, 137.9, 47.1, 86.87};
+    static final Double[] CLEAN_SHIRT_SHARES = {0.816, 0.856, null, null, 0.775, null, 0.373, null, 0.655};
+
+    @Test
+    void ncguardFlagsAPlantedPatchTheMadTestMissesEvenWhenItLooksNatural() {
+        List<LabelResult> scan = results(COLOUR_INFECTED, COLOUR_INFECTED_SHARES);
+        assertEquals(Map.of(), FlagRule.PAPER.flag(scan), "index 1.70: Neural Cleanse calls the model clean");
+        Map<Integer, String> flagged = FlagRule.NCGUARD.flag(scan);
+        assertEquals(List.of(7), List.copyOf(flagged.keySet()));
+        // Its stamped images lie among label 7's own clean images (97%): only its size (0.13 of the median) tells.
+        assertTrue(flagged.get(7).startsWith("anomaly index on ln L1 3.9"), flagged.get(7));
+        assertTrue(flagged.get(7).endsWith("natural share 97%, but L1 under 0.25 of the median"), flagged.get(7));
+    }
+
+    @Test
+    void ncguardKeepsACleanModelsLooselyClusteredLabelClear() {
+        List<LabelResult> scan = results(CLEAN_SHIRT, CLEAN_SHIRT_SHARES);
+        assertEquals(List.of(1, 8), List.copyOf(FlagRule.PAPER.flag(scan).keySet()), "the paper's false alarm");
+        assertEquals(Map.of(), FlagRule.NCGUARD.flag(scan));
+        // On ln L1 at 2 (not 2.5) the shirt, whose clean images mix with other garments' (share 37%), was flagged.
+        assertEquals(List.of(6), List.copyOf(new FlagRule("log2", 2, 2, 0, 0.5, 0.25).flag(scan).keySet()));
+    }
+
     @Test
     void labelsThatDidNotConvergeAreNeverFlagged() {
         List<LabelResult> r = new ArrayList<>(results(new double[] {10, 80, 82, 84, 85, 86, 88, 90, 95}, 0.0));
