@@ -115,9 +115,12 @@ public final class ReportPage {
                 .append(Html.number(report.median(), 2)).append(", MAD ").append(Html.number(report.mad(), 2))
                 .append("; a label is an outlier when its L1 is below the median and its anomaly index above ")
                 .append(Html.escape(trim(report.threshold())))
-                .append(" (in the paper, infected models scored above 3 and clean ones below 2). ncguard also runs"
-                        + " the test on ln L1 (trigger sizes are scale-like), and flags a label picked by either test"
-                        + " unless its trigger is a natural feature of the label.</p>\n");
+                .append(" (in the paper, infected models scored above 3 and clean ones below 2): Neural Cleanse's own"
+                        + " verdict. ncguard also runs the test on ln L1 (trigger sizes are scale-like; index above ")
+                .append(Html.escape(trim(FlagRule.LOG_THRESHOLD)))
+                .append("), and flags a label picked by either test unless its trigger is a natural feature of the"
+                        + " label and at least ").append(percent(NaturalFeatureCheck.MIN_MEDIAN_FRACTION))
+                .append(" of the median L1.</p>\n");
         if (report.config().get("fastSteps") instanceof Number steps && steps.intValue() > 0) {
             h.append("<p class=\"stats\" id=\"fast\">Early detection (<code>--fast</code>): every label had a search"
                     + " of at most ").append(steps.intValue()).append(" steps and the verdict comes from those; the"
