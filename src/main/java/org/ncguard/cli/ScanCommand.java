@@ -10,6 +10,7 @@ import org.ncguard.NcguardException;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.reverse.FlagRule;
 import org.ncguard.reverse.LabelResult;
 import org.ncguard.reverse.NeuralCleanse;
 import org.ncguard.reverse.ReverseSettings;
@@ -109,9 +110,13 @@ final class ScanCommand implements Callable<Integer> {
 
     private static void print(ScanReport r, Path dir) {
         System.out.printf("%-8s %10s %10s %8s %6s %8s%n", "label", "L1", "anomaly", "success", "steps", "natural");
+        List<Double> logIndex = FlagRule.logIndices(r.labels().stream().map(LabelResult::l1).toList());
         for (LabelResult l : r.labels()) {
             String mark = r.flagged().contains(l.label()) ? "  FLAGGED"
                     : r.naturalFeature(l.label()) ? "  outlier, natural feature" : l.converged() ? "" : "  not converged";
+            if (r.flagged().contains(l.label()) && !r.outliers().contains(l.label())) {
+                mark += String.format(" (index on ln L1 %.2f)", logIndex.get(r.labels().indexOf(l)));
+            }
             String natural = l.naturalShare() == null ? "" : String.format("%.0f%%", 100 * l.naturalShare());
             System.out.printf("%-8d %10s %10s %8.3f %6d %8s%s%n", l.label(), twoDecimals(l.l1()),
                     twoDecimals(l.anomalyIndex()), l.attackSuccess(), l.steps(), natural, mark);
@@ -125,6 +130,11 @@ final class ScanCommand implements Callable<Integer> {
                 natural.isEmpty() ? "" : ", natural-feature outliers " + natural + " not flagged",
                 smallest, twoDecimals(r.median()), r.seconds(),
                 r.complete() ? "" : " (INCOMPLETE: continue with --resume)");
+        r.reasons().forEach((label, why) -> System.out.println("label " + label + " flagged: " + why));
+        if (!r.outliers().equals(r.flagged())) {
+            System.out.println("Neural Cleanse's own rule (anomaly index > " + twoDecimals(r.threshold()) + "): "
+                    + (r.outliers().isEmpty() ? "clean" : "infected, outliers " + r.outliers()));
+        }
         r.notes().forEach(note -> System.out.println("note: " + note));
         System.out.println("report: " + dir.resolve("report.html"));
     }

@@ -17,6 +17,7 @@ import org.ncguard.engine.ImageShape;
  * <pre>
  * SPEC   = SOURCE [ "?" PARAM { "&amp;" PARAM } ]
  * SOURCE = builtin:fashion-mnist[:train|:test]    Fashion-MNIST, 60,000 train / 10,000 test, 28x28 grey
+ *        | builtin:colour-fashion-mnist[:train|:test]  the same, colourised to 32x32 RGB ({@link ColourisedSource})
  *        | builtin:signs[:train|:test]            drawn traffic signs, 43 classes, 32x32 RGB ({@link SignsSource})
  *        | [idx:]FILE                             an IDX images file (e.g. train-images-idx3-ubyte[.gz]); labels
  *                                                 from the sibling with images/idx3 replaced by labels/idx1
@@ -46,7 +47,12 @@ public final class DataSources {
     public static final int SIGNS_TEST_COUNT = 12_630;
     public static final long SIGNS_DEFAULT_SEED = 1;
 
-    private static final String FORMS = "builtin:fashion-mnist[:train|:test], builtin:signs[:train|:test], "
+    /** Colour seeds of {@code builtin:colour-fashion-mnist}'s splits ({@link ColourisedSource}). */
+    static final long COLOUR_TRAIN_SEED = 101;
+    static final long COLOUR_TEST_SEED = 202;
+
+    private static final String FORMS = "builtin:fashion-mnist[:train|:test], "
+            + "builtin:colour-fashion-mnist[:train|:test], builtin:signs[:train|:test], "
             + "an IDX images file, or a folder with one sub-folder per label (each optionally followed by ?n=COUNT, "
             + "and ?seed=SEED for builtin:signs)";
 
@@ -103,9 +109,16 @@ public final class DataSources {
                 ImageSource s = fashionMnist(datasets, split, "builtin:fashion-mnist:" + split);
                 return n == null ? s : head(s, n);
             }
+            case "colour-fashion-mnist": {
+                allowOnly(spec, params, "n");
+                String name = "builtin:colour-fashion-mnist:" + split;
+                ImageSource grey = fashionMnist(datasets, split, name);
+                return new ColourisedSource(n == null ? grey : head(grey, n), name + (n == null ? "" : "?n=" + n),
+                        split.equals("test") ? COLOUR_TEST_SEED : COLOUR_TRAIN_SEED);
+            }
             default:
                 throw new NcguardException("unknown built-in data set '" + source + "'; expected "
-                        + "builtin:fashion-mnist or builtin:signs");
+                        + "builtin:fashion-mnist, builtin:colour-fashion-mnist or builtin:signs");
         }
     }
 

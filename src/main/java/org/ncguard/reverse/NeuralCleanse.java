@@ -106,7 +106,17 @@ public final class NeuralCleanse {
                 }
             }
             if (!cancelled.getAsBoolean()) {
-                checkOutliers(report, store, clean);
+                boolean checked = checkOutliers(report, store, clean);
+                // Fast mode: a label flagged without being one of Neural Cleanse's outliers (by the test on ln L1)
+                // still has its short-search trigger; refine it for the report and the guard profile. The verdict
+                // stays the one its short search gave, as for every other label.
+                List<Integer> unrefined = report.build().flagged().stream()
+                        .filter(l -> !report.build().outliers().contains(l)).toList();
+                if (fastSteps > 0 && checked && !unrefined.isEmpty() && !cancelled.getAsBoolean()) {
+                    log.info("fast mode: refining the trigger of flagged label(s) {} with the full search", unrefined);
+                    runGroups(unrefined, new TriggerOptimizer(model, settings, gains(), offsets(), gradients), images,
+                            n, files, store, report, false, cancelled);
+                }
             }
             ScanReport done = report.seconds(priorSeconds + (System.nanoTime() - scanStart) / 1e9).build();
             done.write(files.scanJson());
@@ -116,14 +126,20 @@ public final class NeuralCleanse {
     }
 
     /**
-     * Runs the {@link NaturalFeatureCheck} on the outliers not checked yet: only a trigger that is not a natural
-     * feature of its label flags it.
+     * Runs the {@link NaturalFeatureCheck} on every converged label below the median L1 not checked yet, candidates
+     * first: the verdict ({@link FlagRule#NCGUARD}) asks it of every small trigger, not only of the outliers of the
+     * MAD test, and the stored shares let other rules be measured on the scan later without scanning again (every
+     * size test looks only below the median).
      */
-    private void checkOutliers(ScanReport.Builder report, TriggerStore store, Batch clean) throws NcguardException {
-        List<Integer> unchecked = uncheckedOutliers(report.build());
+    private boolean checkOutliers(ScanReport.Builder report, TriggerStore store, Batch clean) throws NcguardException {
+        ScanReport before = report.build();
+        List<Integer> unchecked = new ArrayList<>(uncheckedOutliers(before));
+        before.labels().stream().filter(r -> r.converged() && r.naturalShare() == null && r.l1() < before.median())
+                .map(LabelResult::label).filter(l -> !unchecked.contains(l)).forEach(unchecked::add);
         if (unchecked.isEmpty()) {
-            return;
+            return false;
         }
+        long start = System.nanoTime();
         try (OrtScorer scorer = new OrtScorer(model, new ScorerOptions(NativeThreads.count()))) {
             NaturalFeatureCheck check = new NaturalFeatureCheck(scorer, preprocessor, clean.shape(), clean.pixels(),
                     clean.labels());
@@ -132,13 +148,18 @@ public final class NeuralCleanse {
                         + "file of label " + label + " is missing from the scan folder; start the scan over"));
                 double share = check.naturalShare(trigger);
                 report.naturalShare(label, share);
-                // The verdict also weighs the trigger's size (NaturalFeatureCheck.clears), so ask the report.
-                log.info("label {}: {} of the stamped images that reach it lie among its own clean images in the "
-                        + "penultimate layer: {}", label, String.format("%.0f%%", 100 * share),
-                        report.build().naturalFeature(label) ? "a natural feature of the label, not flagged"
-                                : "flagged");
+                log.debug("label {}: natural share {}", label, String.format("%.0f%%", 100 * share));
             }
         }
+        ScanReport after = report.build();
+        for (int label : after.flagged()) {
+            log.info("label {} flagged: {}", label, after.result(label).orElseThrow().naturalShare() == null ? ""
+                    : String.format("%.0f%% of the stamped images that reach it lie among its own clean images",
+                            100 * after.result(label).orElseThrow().naturalShare()));
+        }
+        log.info("natural-feature check of {} label(s) in {}s", unchecked.size(),
+                Math.round((System.nanoTime() - start) / 1e9));
+        return true;
     }
 
     private static List<Integer> uncheckedOutliers(ScanReport report) {

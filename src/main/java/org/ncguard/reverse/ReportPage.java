@@ -91,18 +91,10 @@ public final class ReportPage {
                     .append(report.flagged().size() == 1 ? " is" : " are").append(" anomalously small.</p>\n<ul>\n");
             for (int label : report.flagged()) {
                 LabelResult r = report.result(label).orElseThrow();
-                h.append("<li>label ").append(Html.escape(labelText(report, label))).append(": anomaly index ")
-                        .append(Html.number(r.anomalyIndex(), 2)).append(", mask L1 ").append(Html.number(r.l1(), 2))
-                        .append(" against a median of ").append(Html.number(report.median(), 2));
-                if (r.naturalShare() != null && r.naturalShare() < NaturalFeatureCheck.NATURAL_SHARE) {
-                    h.append("; only ").append(percent(r.naturalShare())).append(" of the stamped images lie among"
-                            + " the label's own clean images, so the trigger is not a natural feature");
-                } else if (r.naturalShare() != null) {
-                    h.append("; ").append(percent(r.naturalShare())).append(" of the stamped images lie among the"
-                            + " label's own clean images, but a trigger under ")
-                            .append(percent(NaturalFeatureCheck.MIN_MEDIAN_FRACTION))
-                            .append(" of the median L1 is flagged however natural it looks");
-                }
+                h.append("<li>label ").append(Html.escape(labelText(report, label))).append(": mask L1 ")
+                        .append(Html.number(r.l1(), 2)).append(" against a median of ")
+                        .append(Html.number(report.median(), 2)).append("; ")
+                        .append(Html.escape(report.reasons().getOrDefault(label, "flagged")));
                 h.append("</li>\n");
             }
             h.append("</ul>\n");
@@ -123,8 +115,12 @@ public final class ReportPage {
                 .append(Html.number(report.median(), 2)).append(", MAD ").append(Html.number(report.mad(), 2))
                 .append("; a label is an outlier when its L1 is below the median and its anomaly index above ")
                 .append(Html.escape(trim(report.threshold())))
-                .append(" (in the paper, infected models scored above 3 and clean ones below 2), and flagged unless"
-                        + " its trigger is a natural feature of the label.</p>\n");
+                .append(" (in the paper, infected models scored above 3 and clean ones below 2): Neural Cleanse's own"
+                        + " verdict. ncguard also runs the test on ln L1 (trigger sizes are scale-like; index above ")
+                .append(Html.escape(trim(FlagRule.LOG_THRESHOLD)))
+                .append("), and flags a label picked by either test unless its trigger is a natural feature of the"
+                        + " label and at least ").append(percent(NaturalFeatureCheck.MIN_MEDIAN_FRACTION))
+                .append(" of the median L1.</p>\n");
         if (report.config().get("fastSteps") instanceof Number steps && steps.intValue() > 0) {
             h.append("<p class=\"stats\" id=\"fast\">Early detection (<code>--fast</code>): every label had a search"
                     + " of at most ").append(steps.intValue()).append(" steps and the verdict comes from those; the"

@@ -47,8 +47,11 @@ import org.ncguard.NcguardException;
  * @param flagBelowL1     L1 norm below which a label is an outlier ({@code median - threshold * scale}); null if not
  *                        positive
  * @param outliers        Neural Cleanse's outliers: labels with an anomalously small trigger, ascending
- * @param flagged         the outliers whose trigger is not a natural feature of the label ({@link NaturalFeatureCheck};
- *                        an outlier not checked yet counts as flagged), ascending
+ * @param flagged         ncguard's verdict ({@link FlagRule#NCGUARD}): labels with an anomalously small trigger (on
+ *                        L1 or on ln L1) that is not a natural feature of the label ({@link NaturalFeatureCheck}; a
+ *                        label not checked yet counts as flagged), ascending
+ * @param reasons         for each flagged label, which test picked it and why the natural-feature check did not
+ *                        clear it
  * @param verdict         infected iff some label is flagged
  * @param maxAnomalyIndex largest anomaly index; null if none converged
  * @param seconds         wall-clock time of the scan
@@ -61,7 +64,8 @@ import org.ncguard.NcguardException;
  */
 public record ScanReport(int formatVersion, String model, String modelSha256, int labelCount, List<String> classNames,
                          List<LabelResult> labels, Double median, Double mad, Double scale, double threshold,
-                         Double flagBelowL1, List<Integer> outliers, List<Integer> flagged, Verdict verdict,
+                         Double flagBelowL1, List<Integer> outliers, List<Integer> flagged,
+                         Map<Integer, String> reasons, Verdict verdict,
                          Double maxAnomalyIndex, double seconds, boolean complete, List<String> notes,
                          Map<String, Object> config, long seed, String createdAt, Map<String, String> versions) {
 
@@ -107,19 +111,17 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
         }
         flagged = List.copyOf(flagged == null ? List.of() : flagged);
         outliers = List.copyOf(outliers == null ? flagged : outliers);
-        if (!outliers.containsAll(flagged)) {
-            throw new IllegalArgumentException("flagged labels must be outliers, found flagged " + flagged
-                    + " and outliers " + outliers);
-        }
-        for (int label : outliers) {
-            LabelResult result = labels.stream().filter(r -> r.label() == label).findFirst().orElse(null);
+        reasons = Collections.unmodifiableMap(new TreeMap<>(reasons == null ? Map.of() : reasons));
+        List<LabelResult> all = labels;
+        for (int label : union(outliers, flagged)) {
+            LabelResult result = all.stream().filter(r -> r.label() == label).findFirst().orElse(null);
             if (result == null || !result.converged()) {
-                throw new IllegalArgumentException("outlier label " + label + " has no converged result");
+                throw new IllegalArgumentException("outlier or flagged label " + label + " has no converged result");
             }
-            if (flagged.contains(label) == NaturalFeatureCheck.clears(result, median)) {
-                throw new IllegalArgumentException("outlier label " + label + " must be flagged exactly when its"
-                        + " trigger is not a natural feature; found flagged " + flagged + " and " + result);
-            }
+        }
+        if (!flagged.containsAll(reasons.keySet())) {
+            throw new IllegalArgumentException("reasons are for flagged labels only, found reasons for "
+                    + reasons.keySet() + " and flagged " + flagged);
         }
         if (verdict == null || (verdict == Verdict.INFECTED) == flagged.isEmpty()) {
             throw new IllegalArgumentException("verdict must be infected iff some label is flagged; found verdict "
@@ -152,6 +154,12 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                     + createdAt);
         }
         versions = Collections.unmodifiableMap(new LinkedHashMap<>(versions == null ? Map.of() : versions));
+    }
+
+    private static List<Integer> union(List<Integer> a, List<Integer> b) {
+        List<Integer> both = new ArrayList<>(a);
+        b.stream().filter(l -> !a.contains(l)).forEach(both::add);
+        return both;
     }
 
     private static void requireFiniteOrNull(String name, Double value) {
@@ -387,15 +395,15 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                 labels.add(ordered.get(i).withAnomalyIndex(test.indices().get(i)));
             }
             List<Integer> outliers = test.flaggedPositions().stream().map(i -> ordered.get(i).label()).toList();
-            List<Integer> flagged = outliers.stream()
-                    .filter(l -> !NaturalFeatureCheck.clears(results.get(l), test.median())).toList();
+            Map<Integer, String> reasons = FlagRule.NCGUARD.withMadThreshold(threshold).flag(ordered);
+            List<Integer> flagged = List.copyOf(reasons.keySet());
             List<String> notes = new ArrayList<>(test.notes());
-            smallNonOutlier(labels, outliers, test.median(), test.mad()).ifPresent(notes::add);
+            smallNonOutlier(labels, flagged, test.median(), test.mad()).ifPresent(notes::add);
             double totalSeconds = seconds != null ? seconds : ordered.stream().mapToDouble(LabelResult::seconds).sum();
             Instant created = (createdAt != null ? createdAt : Instant.now()).truncatedTo(ChronoUnit.MILLIS);
             return new ScanReport(FORMAT_VERSION, model, modelSha256, labelCount, classNames, labels, test.median(),
                     test.mad(), test.scale(), threshold, test.flagBelowL1(), outliers, flagged,
-                    flagged.isEmpty() ? Verdict.CLEAN : Verdict.INFECTED, test.maxIndex(), totalSeconds,
+                    reasons, flagged.isEmpty() ? Verdict.CLEAN : Verdict.INFECTED, test.maxIndex(), totalSeconds,
                     requested == null ? labels.size() == labelCount : results.keySet().containsAll(requested),
                     notes, config, seed, created.toString(), versions);
         }
@@ -409,10 +417,9 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                 Double mad) {
             return labels.stream().filter(LabelResult::converged).min(Comparator.comparingDouble(LabelResult::l1))
                     .filter(r -> median != null && !outliers.contains(r.label())
-                            && r.l1() < NaturalFeatureCheck.MIN_MEDIAN_FRACTION * median)
+                            && r.l1() < NaturalFeatureCheck.NOTE_MEDIAN_FRACTION * median)
                     .map(r -> String.format(Locale.ROOT, "Label %d's trigger (L1 %.2f) is under half the median L1"
-                            + " (%.2f) but not an outlier, because the other labels' L1 norms spread widely (MAD"
-                            + " %.2f): look at its trigger, and stamp triggers/label-%02d-stamp.png on another model"
+                            + " (%.2f) but not flagged (MAD %.2f): look at its trigger, and stamp triggers/label-%02d-stamp.png on another model"
                             + " of the same task with evaluate (a planted trigger works only on its own model).",
                             r.label(), r.l1(), median, mad, r.label()));
         }

@@ -77,6 +77,31 @@ class DataSourcesTest {
     }
 
     @Test
+    void colourFashionMnistIsTheGreySetColourisedAndPadded() throws Exception {
+        Path fm = Files.createDirectories(dir.resolve("fashion-mnist"));
+        byte[] grey = new byte[2 * 784];
+        grey[0] = (byte) 255; // image 0, top-left pixel white: the foreground colour
+        TestFiles.idx(fm.resolve("t10k-images-idx3-ubyte.gz"), new int[] {2, 28, 28}, grey, true);
+        TestFiles.idx(fm.resolve("t10k-labels-idx1-ubyte.gz"), new int[] {2}, new byte[] {9, 3}, true);
+        try (ImageSource s = DataSources.open("builtin:colour-fashion-mnist:test?n=2", dir);
+                ImageSource again = DataSources.open("builtin:colour-fashion-mnist:test", dir)) {
+            assertEquals(new ImageShape(3, 32, 32, Layout.NCHW), s.shape());
+            assertEquals(2, s.count());
+            assertEquals(3, s.label(1));
+            assertEquals("builtin:colour-fashion-mnist:test?n=2", s.name());
+            float[] a = s.get(0).pixels();
+            assertTrue(java.util.Arrays.equals(a, again.get(0).pixels()), "the same colours every time");
+            for (int c = 0; c < 3; c++) {
+                float background = a[c * 1024];
+                float foreground = a[c * 1024 + 2 * 32 + 2];
+                assertTrue(background <= 0.3f + 1e-6 && foreground >= 0.35f - 1e-6, background + " " + foreground);
+                assertEquals(background, a[c * 1024 + 31 * 32 + 31], 0f, "border and black pixels are background");
+            }
+            assertTrue(!java.util.Arrays.equals(a, s.get(1).pixels()), "each image has its own colours");
+        }
+    }
+
+    @Test
     void signsSpecTakesSplitCountAndSeed() throws Exception {
         try (ImageSource s = DataSources.open("builtin:signs:test?n=86&seed=7")) {
             assertEquals(86, s.count());
@@ -95,7 +120,7 @@ class DataSourcesTest {
 
     @Test
     void badSpecsSayWhatWouldWork() {
-        assertMessage("builtin:mnist", "builtin:fashion-mnist or builtin:signs");
+        assertMessage("builtin:mnist", "builtin:fashion-mnist, builtin:colour-fashion-mnist or builtin:signs");
         assertMessage("builtin:signs:validation", "train or test");
         assertMessage("builtin:signs?colour=red", "unknown parameter 'colour'");
         assertMessage("builtin:fashion-mnist?seed=3", "unknown parameter 'seed'");

@@ -79,15 +79,10 @@ class ReportPageTest {
 
         String planted = ReportPage.render(ScanFixtures.moderateOutlierReport(0.07), triggers(10));
         assertTrue(planted.contains("<div class=\"big\">INFECTED</div>"), planted);
-        assertTrue(planted.contains("; only 7% of the stamped images lie among the label's own clean images, so the"
-                + " trigger is not a natural feature</li>"), planted);
+        assertTrue(planted.contains("<li>label 4: mask L1 40.00 against a median of 52.00; anomaly index 8.09 &gt; 2,"
+                + " anomaly index on ln L1 "), planted);
+        assertTrue(planted.contains("; natural share 7% &lt; 50%: not a natural feature</li>"), planted);
         assertFalse(planted.contains("id=\"natural\""));
-
-        String tiny = ReportPage.render(ScanFixtures.tenLabelReport().toBuilder().naturalShare(4, 0.95).build(),
-                triggers(10));
-        assertTrue(tiny.contains("<div class=\"big\">INFECTED</div>"), tiny);
-        assertTrue(tiny.contains("; 95% of the stamped images lie among the label's own clean images, but a trigger"
-                + " under 50% of the median L1 is flagged however natural it looks</li>"), tiny);
     }
 
     @Test
@@ -133,7 +128,8 @@ class ReportPageTest {
                 .build();
         report = new ScanReport(report.formatVersion(), evil, report.modelSha256(), report.labelCount(),
                 report.classNames(), report.labels(), report.median(), report.mad(), report.scale(),
-                report.threshold(), report.flagBelowL1(), report.outliers(), report.flagged(), report.verdict(),
+                report.threshold(), report.flagBelowL1(), report.outliers(), report.flagged(), report.reasons(),
+                report.verdict(),
                 report.maxAnomalyIndex(), report.seconds(), report.complete(), report.notes(), report.config(),
                 report.seed(), report.createdAt(), report.versions());
         String html = ReportPage.render(report, triggers(10));
@@ -148,11 +144,11 @@ class ReportPageTest {
     @Test
     void labelsDefaultToTheirNumberAndUseClassNamesWhenGiven() {
         String plain = ReportPage.render(ScanFixtures.tenLabelReport(), Map.of());
-        assertTrue(plain.contains("label 4: anomaly index"));
+        assertTrue(plain.contains("label 4: mask L1"));
         List<String> names = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
         String named = ReportPage.render(ScanFixtures.tenLabelReport().toBuilder().classNames(names).build(),
                 Map.of());
-        assertTrue(named.contains("label 4 (four): anomaly index"));
+        assertTrue(named.contains("label 4 (four): mask L1"));
         assertTrue(named.contains("<td>four</td>"));
     }
 

@@ -68,40 +68,66 @@ class ScanReportTest {
         assertTrue(natural.naturalFeature(label));
         assertFalse(planted.naturalFeature(label));
 
-        // A trigger under half the median L1 stays flagged however natural it looks (label 4: L1 9, median 52).
+        // A trigger under a quarter of the median L1 stays flagged however natural it looks (label 4: L1 9, median 52).
         ScanReport tiny = ScanFixtures.tenLabelReport().toBuilder().naturalShare(4, 0.95).build();
         assertEquals(List.of(4), tiny.flagged());
-        assertTrue(tiny.infected());
+        assertTrue(tiny.reasons().get(4).endsWith("natural share 95%, but L1 under 0.25 of the median"),
+                tiny.reasons().toString());
+        assertTrue(planted.reasons().get(label).contains("natural share 10% < 50%"), planted.reasons().toString());
 
         natural.write(dir.resolve("scan.json"));
         ScanReport back = ScanReport.read(dir.resolve("scan.json"));
         assertEquals(natural, back);
         assertEquals(0.5, back.result(label).orElseThrow().naturalShare(), 0.0);
         assertThrows(IllegalArgumentException.class, () -> unchecked.toBuilder().naturalShare(9, 1.5).build());
-        // A natural-feature outlier listed as flagged is a contradiction (a damaged or hand-edited scan.json).
+        // A reason for a label that is not flagged is a contradiction (a damaged or hand-edited scan.json).
         assertThrows(IllegalArgumentException.class, () -> new ScanReport(natural.formatVersion(), natural.model(),
                 natural.modelSha256(), natural.labelCount(), natural.classNames(), natural.labels(), natural.median(),
                 natural.mad(), natural.scale(), natural.threshold(), natural.flagBelowL1(), natural.outliers(),
-                List.of(label), ScanReport.Verdict.INFECTED, natural.maxAnomalyIndex(), natural.seconds(),
+                List.of(), java.util.Map.of(label, "small"), ScanReport.Verdict.CLEAN, natural.maxAnomalyIndex(), natural.seconds(),
                 natural.complete(), natural.notes(), natural.config(), natural.seed(), natural.createdAt(),
                 natural.versions()));
     }
 
     @Test
-    void aTinyTriggerThatIsNoOutlierGetsANote() {
+    void aTinyTriggerThatTheMadTestMissesIsFlaggedOnLogL1() {
         // Norms spread widely, as on a planted checkerboard the MAD test missed: label 2 is a fifth of the median.
         double[] l1 = {66.9, 50.7, 11.0, 48.8, 44.1, 86.1, 54.0, 76.7, 28.3, 83.8};
         ScanReport.Builder builder = ScanReport.builder("m.onnx", ScanFixtures.SHA, 10);
         for (int label = 0; label < l1.length; label++) {
             builder.result(LabelResult.converged(label, l1[label], 0.99, 50, 1));
         }
-        ScanReport report = builder.build();
-        assertEquals(ScanReport.Verdict.CLEAN, report.verdict());
+        ScanReport report = builder.naturalShare(2, 0.2).build();
         assertTrue(report.result(2).orElseThrow().anomalyIndex() < 2);
-        assertEquals(1, report.notes().size(), report.notes().toString());
-        assertTrue(report.notes().get(0).startsWith("Label 2's trigger (L1 11.00) is under half the median L1 (52.35)"),
-                report.notes().get(0));
-        assertTrue(ScanFixtures.tenLabelReport().notes().isEmpty(), "an outlier needs no note");
+        assertEquals(List.of(), report.outliers(), "Neural Cleanse's own verdict: clean");
+        assertEquals(List.of(2), report.flagged());
+        assertTrue(report.reasons().get(2).startsWith("anomaly index on ln L1 "), report.reasons().toString());
+        assertTrue(report.notes().isEmpty(), report.notes().toString());
+
+        // At 0.21 of the median it stays flagged even when it looks natural, as a planted checkerboard did (74%).
+        assertEquals(List.of(2), report.toBuilder().naturalShare(2, 0.74).build().flagged());
+        assertTrue(ScanFixtures.tenLabelReport().notes().isEmpty(), "a flagged label needs no note");
+    }
+
+    @Test
+    void aNaturalLabelAtAThirdOfTheMedianIsClearedWithANote() {
+        // As on a clean PyTorch colour model: label 0's trigger (L1 12.0) at 0.34 of the median (35.2) is an outlier
+        // on ln L1 (index 3.05), and 98.5% of its stamped images lie among its own clean images.
+        double[] l1 = {12.0, 20, 28, 33, 34, 36.4, 40, 45, 52, 60};
+        ScanReport.Builder builder = ScanReport.builder("m.onnx", ScanFixtures.SHA, 10);
+        for (int label = 0; label < l1.length; label++) {
+            builder.result(LabelResult.converged(label, l1[label], 0.99, 50, 1));
+        }
+        ScanReport unchecked = builder.build();
+        assertEquals(List.of(0), unchecked.flagged(), "a candidate not checked yet counts as flagged");
+        ScanReport natural = unchecked.toBuilder().naturalShare(0, 0.985).build();
+        assertEquals(ScanReport.Verdict.CLEAN, natural.verdict());
+        assertEquals(1, natural.notes().size(), natural.notes().toString());
+        assertTrue(natural.notes().get(0).startsWith("Label 0's trigger (L1 12.00) is under half the median L1 (35.20)"),
+                natural.notes().get(0));
+        // The size guard used before the benchmark (half the median) would have called this clean model infected.
+        assertEquals(List.of(0), List.copyOf(new FlagRule("guard0.5", 2, 2, 0, 0.5, 0.5).flag(natural.labels())
+                .keySet()));
     }
 
     @Test

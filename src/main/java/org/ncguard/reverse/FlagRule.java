@@ -1,0 +1,175 @@
+package org.ncguard.reverse;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One way to decide, from a scan's per-label results, which labels carry a planted trigger: a set of candidate tests
+ * on the reversed triggers' sizes, then the natural-feature check that clears candidates whose trigger draws a
+ * feature of the label itself.
+ *
+ * <p>A converged label is a <em>candidate</em> when any enabled test picks it, each looking only at labels below
+ * the median L1:
+ * <ul>
+ *   <li>the paper's outlier test on L1 ({@link AnomalyIndex}): anomaly index above {@code madThreshold};</li>
+ *   <li>the same test on ln L1: trigger sizes are scale-like (a label's norm is a multiple of another's, not a
+ *       sum), so when the other labels spread from 11 to 52 a planted trigger of 4.6 is 1.2 MADs below the median
+ *       on L1 and 2.7 on ln L1;</li>
+ *   <li>size: L1 under {@code smallFraction} of the median.</li>
+ * </ul>
+ * A candidate is flagged unless its natural share ({@link NaturalFeatureCheck}) is at least {@code naturalShare}
+ * and its L1 at least {@code guardFraction} of the median. A candidate not checked yet (no share) is flagged.
+ *
+ * @param name            short name for tables and reports
+ * @param madThreshold    index above which the outlier test on L1 picks a label; 0 turns the test off
+ * @param logMadThreshold index above which the outlier test on ln L1 picks a label; 0 turns the test off
+ * @param smallFraction   fraction of the median L1 under which a label is picked; 0 turns the test off
+ * @param naturalShare    share from which a candidate is a natural feature and cleared; above 1, never cleared
+ * @param guardFraction   fraction of the median under which a candidate stays flagged whatever its share; 0: none
+ */
+public record FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction,
+                       double naturalShare, double guardFraction) {
+
+    /** Neural Cleanse's own rule: the outlier test on L1 with the paper's threshold, nothing cleared. */
+    public static final FlagRule PAPER = new FlagRule("paper", AnomalyIndex.DEFAULT_THRESHOLD, 0, 0, 2, 0);
+
+    /** ncguard's rule before the detection benchmark: the paper's outliers, cleared as natural under a size guard. */
+    public static final FlagRule OUTLIERS_NATURAL_GUARDED = new FlagRule("mad2+natural+guard0.5",
+            AnomalyIndex.DEFAULT_THRESHOLD, 0, 0, NaturalFeatureCheck.NATURAL_SHARE, 0.5);
+
+    /** Index above which the outlier test on ln L1 picks a label, in ncguard's rule. */
+    public static final double LOG_THRESHOLD = 2.5;
+
+    /**
+     * ncguard's rule, chosen on the detection benchmark (see the README's scan section): the paper's test on L1 or
+     * the test on ln L1 above {@value #LOG_THRESHOLD}, cleared as natural from a share of 50% unless under a quarter
+     * of the median. On the benchmark, planted targets scored 2.74 and more on ln L1; at 2 a clean twin's shirt
+     * (2.02, share 37%) was flagged, at 3 a colour model's planted patch (2.74) was missed.
+     */
+    public static final FlagRule NCGUARD = new FlagRule("ncguard", AnomalyIndex.DEFAULT_THRESHOLD, LOG_THRESHOLD, 0,
+            NaturalFeatureCheck.NATURAL_SHARE, NaturalFeatureCheck.MIN_MEDIAN_FRACTION);
+
+    public FlagRule {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a flag rule needs a name");
+        }
+        requireAtLeastZero("madThreshold", madThreshold);
+        requireAtLeastZero("logMadThreshold", logMadThreshold);
+        requireAtLeastZero("smallFraction", smallFraction);
+        requireAtLeastZero("naturalShare", naturalShare);
+        requireAtLeastZero("guardFraction", guardFraction);
+        if (madThreshold == 0 && logMadThreshold == 0 && smallFraction == 0) {
+            throw new IllegalArgumentException("flag rule " + name + " has no test enabled: set madThreshold, "
+                    + "logMadThreshold or smallFraction");
+        }
+    }
+
+    private static void requireAtLeastZero(String what, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(what + " must be finite and >= 0, found " + value);
+        }
+    }
+
+    /** This rule with the paper's test at another threshold (the scan's {@code threshold}). */
+    public FlagRule withMadThreshold(double threshold) {
+        return madThreshold == 0 ? this : new FlagRule(name, threshold, logMadThreshold, smallFraction, naturalShare,
+                guardFraction);
+    }
+
+    /**
+     * The flagged labels of {@code results} (any order; labels that did not converge are never flagged), ascending,
+     * each with a one-line reason: which test picked it and why the natural-feature check did not clear it.
+     */
+    public Map<Integer, String> flag(List<LabelResult> results) {
+        Map<Integer, String> flagged = new LinkedHashMap<>();
+        double median = medianL1(results);
+        for (Map.Entry<Integer, String> candidate : candidates(results).entrySet()) {
+            LabelResult r = results.stream().filter(x -> x.label() == candidate.getKey()).findFirst().orElseThrow();
+            String why = candidate.getValue();
+            if (naturalShare > 1) {
+                flagged.put(r.label(), why);
+            } else if (r.naturalShare() == null) {
+                flagged.put(r.label(), why + "; natural-feature check not run");
+            } else if (r.naturalShare() < naturalShare) {
+                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%% < %.0f%%: not a "
+                        + "natural feature", 100 * r.naturalShare(), 100 * naturalShare));
+            } else if (r.l1() < guardFraction * median) {
+                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%%, but L1 under %s "
+                        + "of the median", 100 * r.naturalShare(), trim(guardFraction)));
+            }
+        }
+        return flagged;
+    }
+
+    private static double medianL1(List<LabelResult> results) {
+        double[] l1 = results.stream().filter(LabelResult::converged).mapToDouble(LabelResult::l1).toArray();
+        return l1.length == 0 ? 0 : AnomalyIndex.median(l1);
+    }
+
+    /**
+     * The labels the size tests pick, before the natural-feature check, ascending, each with the tests that picked
+     * it: the labels whose trigger the check must see.
+     */
+    public Map<Integer, String> candidates(List<LabelResult> results) {
+        List<LabelResult> converged = results.stream().filter(LabelResult::converged).toList();
+        Map<Integer, String> flagged = new LinkedHashMap<>();
+        if (converged.isEmpty()) {
+            return flagged;
+        }
+        List<Double> l1 = converged.stream().map(LabelResult::l1).toList();
+        AnomalyIndex.Result linear = new AnomalyIndex(madThreshold > 0 ? madThreshold : 1).apply(l1);
+        AnomalyIndex.Result log = new AnomalyIndex(logMadThreshold > 0 ? logMadThreshold : 1).apply(logNorms(l1));
+        double median = linear.median();
+        List<LabelResult> ordered = new ArrayList<>(converged);
+        ordered.sort((a, b) -> Integer.compare(a.label(), b.label()));
+        for (LabelResult r : ordered) {
+            int i = converged.indexOf(r);
+            List<String> picked = new ArrayList<>();
+            if (madThreshold > 0 && linear.flagged(i)) {
+                picked.add(String.format(Locale.ROOT, "anomaly index %.2f > %s", linear.indices().get(i),
+                        trim(madThreshold)));
+            }
+            if (logMadThreshold > 0 && log.flagged(i)) {
+                picked.add(String.format(Locale.ROOT, "anomaly index on ln L1 %.2f > %s", log.indices().get(i),
+                        trim(logMadThreshold)));
+            }
+            if (smallFraction > 0 && r.l1() < smallFraction * median) {
+                picked.add(String.format(Locale.ROOT, "L1 %.2f under %s of the median %.2f", r.l1(), trim(smallFraction),
+                        median));
+            }
+            if (!picked.isEmpty()) {
+                flagged.put(r.label(), String.join(", ", picked));
+            }
+        }
+        return flagged;
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /**
+     * The anomaly index of each norm on ln L1 ({@code null} stays {@code null}). A norm of 0 counts as 1e-6: its
+     * logarithm would be minus infinity.
+     */
+    public static List<Double> logIndices(List<Double> l1Norms) {
+        return new AnomalyIndex().apply(logNorms(l1Norms)).indices();
+    }
+
+    /**
+     * ln L1, shifted so that every value is at least 0 (the outlier test takes no negative norms; the median, the
+     * MAD and every index are the same after a shift).
+     */
+    private static List<Double> logNorms(List<Double> l1Norms) {
+        double min = l1Norms.stream().filter(v -> v != null).mapToDouble(v -> Math.log(Math.max(v, 1e-6)))
+                .min().orElse(0);
+        List<Double> logs = new ArrayList<>(l1Norms.size());
+        for (Double v : l1Norms) {
+            logs.add(v == null ? null : Math.log(Math.max(v, 1e-6)) - min);
+        }
+        return logs;
+    }
+}

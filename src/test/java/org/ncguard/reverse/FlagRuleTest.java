@@ -1,0 +1,129 @@
+package org.ncguard.reverse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FlagRuleTest {
+
+    /**
+     * Widely spread sizes with one planted label far below the median, as on a PyTorch colour model: label 0 (L1
+     * 4.6) is under a fifth of the median (26.4), yet 1.28 MADs below it, because the others spread from 11 to 52.
+     */
+    static final double[] SPREAD = {4.6, 11, 15, 20, 25, 27.8, 30, 38, 45, 52};
+
+    static List<LabelResult> results(double[] l1, Double... shares) {
+        List<LabelResult> results = new ArrayList<>();
+        for (int label = 0; label < l1.length; label++) {
+            LabelResult r = LabelResult.converged(label, l1[label], 0.99, 30, 1);
+            Double share = label < shares.length ? shares[label] : null;
+            results.add(share == null ? r : r.withNaturalShare(share));
+        }
+        return results;
+    }
+
+    @Test
+    void logIndexSingleOutAPlantedTriggerThatTheLinearIndexMisses() {
+        List<Double> l1 = Arrays.stream(SPREAD).boxed().toList();
+        AnomalyIndex.Result linear = new AnomalyIndex().apply(l1);
+        // median (25 + 27.8) / 2 = 26.4; |deviations| sorted 1.4 1.4 3.6 6.4 11.4 11.6 ...: MAD 1.4826 * 11.5
+        assertEquals(26.4, linear.median(), 1e-12);
+        assertEquals(21.8 / (1.4826 * 11.5), linear.indices().get(0), 1e-9);
+        assertEquals(List.of(), linear.flaggedPositions());
+
+        // On ln L1: median (ln 25 + ln 27.8) / 2; the middle |deviations| are ln(52/26.4)... worked out below.
+        double[] logs = Arrays.stream(SPREAD).map(Math::log).toArray();
+        double median = (logs[4] + logs[5]) / 2;
+        double[] dev = Arrays.stream(logs).map(v -> Math.abs(v - median)).sorted().toArray();
+        double mad = 1.4826 * (dev[4] + dev[5]) / 2;
+        List<Double> logIndex = FlagRule.logIndices(l1);
+        assertEquals((median - logs[0]) / mad, logIndex.get(0), 1e-9);
+        assertEquals(2.61, logIndex.get(0), 0.01);
+        assertTrue(logIndex.subList(1, 10).stream().allMatch(i -> i < 2), "only the planted label: " + logIndex);
+
+        assertEquals(Map.of(), FlagRule.PAPER.flag(results(SPREAD)));
+        FlagRule log = new FlagRule("log2", 0, 2, 0, 2, 0);
+        assertEquals(List.of(0), List.copyOf(log.flag(results(SPREAD)).keySet()));
+        String why = log.flag(results(SPREAD)).get(0);
+        assertTrue(why.startsWith("anomaly index on ln L1 2.6") && why.contains(" > 2"), why);
+    }
+
+    @Test
+    void naturalFeatureOutliersStayClearAndPlantedOnesStayFlagged() {
+        // Two labels far below the rest: label 0 is planted (its stamped images land away from its clean ones),
+        // label 1 is a natural feature (trouser-like, 90% of its stamped images among its own clean images).
+        double[] l1 = {10, 30, 80, 82, 84, 85, 86, 88, 90, 95};
+        FlagRule rule = new FlagRule("log2+natural", 2, 2, 0, 0.5, 0);
+        Map<Integer, String> flagged = rule.flag(results(l1, 0.10, 0.90));
+        assertEquals(List.of(0), List.copyOf(flagged.keySet()));
+        assertTrue(flagged.get(0).contains("natural share 10% < 50%"), flagged.get(0));
+        // Not checked yet: flagged, and the reason says so.
+        assertTrue(rule.flag(results(l1)).get(1).contains("not run"));
+        // A guard keeps a natural-looking trigger flagged while it is under the given fraction of the median.
+        FlagRule guarded = new FlagRule("guarded", 2, 2, 0, 0.5, 0.5);
+        assertEquals(List.of(0, 1), List.copyOf(guarded.flag(results(l1, 0.10, 0.90)).keySet()));
+        // The paper's rule flags both: it has no natural-feature check.
+        assertEquals(List.of(0, 1), List.copyOf(FlagRule.PAPER.flag(results(l1, 0.10, 0.90)).keySet()));
+    }
+
+    /** A PyTorch colour model (BatchNorm, Softmax) with a 3x3 red patch planted for label 7: a benchmark scan. */
+    static final double[] COLOUR_INFECTED = {34.39, 68.67, 54.92, 65.18, 47.06, 52.57, 29.17, 6.64, 14.95, 76.09};
+    static final Double[] COLOUR_INFECTED_SHARES = {0.978, null, null, null, 1.0, null, 0.887, 0.974, 0.954};
+
+    /** A clean lab Fashion-MNIST model: its shirt label (6) is 2.02 MADs below the median on ln L1, share 37%. */
+    static final double[] CLEAN_SHIRT = {72.3, 52.81, 84.31, 91.75, 83.29, 85.4, 58.62, 137.9, 47.1, 86.87};
+    static final Double[] CLEAN_SHIRT_SHARES = {0.816, 0.856, null, null, 0.775, null, 0.373, null, 0.655};
+
+    @Test
+    void ncguardFlagsAPlantedPatchTheMadTestMissesEvenWhenItLooksNatural() {
+        List<LabelResult> scan = results(COLOUR_INFECTED, COLOUR_INFECTED_SHARES);
+        assertEquals(Map.of(), FlagRule.PAPER.flag(scan), "index 1.70: Neural Cleanse calls the model clean");
+        Map<Integer, String> flagged = FlagRule.NCGUARD.flag(scan);
+        assertEquals(List.of(7), List.copyOf(flagged.keySet()));
+        // Its stamped images lie among label 7's own clean images (97%): only its size (0.13 of the median) tells.
+        assertTrue(flagged.get(7).startsWith("anomaly index on ln L1 3.9"), flagged.get(7));
+        assertTrue(flagged.get(7).endsWith("natural share 97%, but L1 under 0.25 of the median"), flagged.get(7));
+    }
+
+    @Test
+    void ncguardKeepsACleanModelsLooselyClusteredLabelClear() {
+        List<LabelResult> scan = results(CLEAN_SHIRT, CLEAN_SHIRT_SHARES);
+        assertEquals(List.of(1, 8), List.copyOf(FlagRule.PAPER.flag(scan).keySet()), "the paper's false alarm");
+        assertEquals(Map.of(), FlagRule.NCGUARD.flag(scan));
+        // On ln L1 at 2 (not 2.5) the shirt, whose clean images mix with other garments' (share 37%), was flagged.
+        assertEquals(List.of(6), List.copyOf(new FlagRule("log2", 2, 2, 0, 0.5, 0.25).flag(scan).keySet()));
+    }
+
+    @Test
+    void labelsThatDidNotConvergeAreNeverFlagged() {
+        List<LabelResult> r = new ArrayList<>(results(new double[] {10, 80, 82, 84, 85, 86, 88, 90, 95}, 0.0));
+        r.add(LabelResult.notConverged(9, 0.5, 30, 1));
+        Map<Integer, String> flagged = FlagRule.PAPER.flag(r);
+        assertEquals(List.of(0), List.copyOf(flagged.keySet()));
+        assertEquals(Map.of(), FlagRule.PAPER.flag(List.of(LabelResult.notConverged(0, 0.1, 5, 1))));
+        assertNull(FlagRule.logIndices(Arrays.asList(null, 5.0, 6.0, 7.0)).get(0));
+    }
+
+    @Test
+    void smallTestPicksByFractionOfTheMedian() {
+        FlagRule small = new FlagRule("small", 0, 0, 0.5, 0.5, 0);
+        // Label 0 at 0.4 of the median (50) with share 20%: flagged; label 1 at 0.45 with share 80%: cleared.
+        double[] l1 = {20, 22.5, 48, 49, 50, 50, 51, 52, 53, 60};
+        assertEquals(List.of(0), List.copyOf(small.flag(results(l1, 0.2, 0.8)).keySet()));
+    }
+
+    @Test
+    void rejectsRulesWithoutATestOrWithBadNumbers() {
+        assertThrows(IllegalArgumentException.class, () -> new FlagRule("none", 0, 0, 0, 0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new FlagRule("neg", -1, 0, 0, 0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new FlagRule(" ", 2, 0, 0, 0.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new FlagRule("nan", 2, Double.NaN, 0, 0.5, 0));
+    }
+}
