@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = "Build the guard profile of a scanned model: for each flagged label, the penultimate neurons its "
                 + "reversed trigger excites, a score over them and a threshold set at --fpr on clean data; measure "
-                + "the filter (FNR at FPR 1/5/10/20%, AUC) on held-out clean data. Writes --out (JSON) and a page "
+                + "the filter (FNR at FPR 1/5/10/20%%, AUC) on held-out clean data. Writes --out (JSON) and a page "
                 + "beside it (.html).")
 final class ProfileCommand implements Callable<Integer> {
 
