@@ -26,6 +26,27 @@ public record Penultimates(float[][] rows, int[] predicted) {
      */
     public static Penultimates of(OrtScorer scorer, Preprocessor preprocessor, Batch images, Trigger trigger)
             throws NcguardException {
+        return collect(preprocessor, images, trigger, (input, k, rows, predicted, from) -> {
+            List<Scores> scores = scorer.score(input, k);
+            for (int i = 0; i < k; i++) {
+                rows[from + i] = scores.get(i).penultimate();
+                predicted[from + i] = scores.get(i).predicted();
+            }
+        });
+    }
+
+    /** Scores one chunk of {@code k} preprocessed images into {@code rows} and {@code predicted} from {@code from}. */
+    @FunctionalInterface
+    public interface ChunkScorer {
+        void score(float[] input, int k, float[][] rows, int[] predicted, int from);
+    }
+
+    /**
+     * Stamps (when {@code trigger} is not null), preprocesses and scores {@code images} in chunks of {@value #BATCH}:
+     * the one loop behind every activation read of this package.
+     */
+    public static Penultimates collect(Preprocessor preprocessor, Batch images, Trigger trigger, ChunkScorer scorer)
+            throws NcguardException {
         int size = images.shape().size();
         int n = images.count();
         float[][] rows = new float[n][];
@@ -38,11 +59,7 @@ public record Penultimates(float[][] rows, int[] predicted) {
                     trigger.stampInPlace(chunk, i * size);
                 }
             }
-            List<Scores> scores = scorer.score(preprocessor.apply(chunk, k, images.shape()), k);
-            for (int i = 0; i < k; i++) {
-                rows[from + i] = scores.get(i).penultimate();
-                predicted[from + i] = scores.get(i).predicted();
-            }
+            scorer.score(preprocessor.apply(chunk, k, images.shape()), k, rows, predicted, from);
         }
         return new Penultimates(rows, predicted);
     }

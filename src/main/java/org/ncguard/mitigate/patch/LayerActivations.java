@@ -25,9 +25,6 @@ import org.ncguard.mitigate.Penultimates;
  */
 public final class LayerActivations implements AutoCloseable {
 
-    /** Images per ONNX Runtime call. */
-    private static final int BATCH = 256;
-
     private final OnnxModel model;
     private final String tensor;
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -48,21 +45,7 @@ public final class LayerActivations implements AutoCloseable {
 
     /** Per-unit activations and predictions of canonical {@code images}, stamped with {@code trigger} if not null. */
     public Penultimates of(Preprocessor pre, Batch images, Trigger trigger) throws NcguardException {
-        int size = images.shape().size();
-        int n = images.count();
-        float[][] rows = new float[n][];
-        int[] predicted = new int[n];
-        for (int from = 0; from < n; from += BATCH) {
-            int k = Math.min(BATCH, n - from);
-            float[] chunk = Arrays.copyOfRange(images.pixels(), from * size, (from + k) * size);
-            if (trigger != null) {
-                for (int i = 0; i < k; i++) {
-                    trigger.stampInPlace(chunk, i * size);
-                }
-            }
-            run(pre.apply(chunk, k, images.shape()), k, rows, predicted, from);
-        }
-        return new Penultimates(rows, predicted);
+        return Penultimates.collect(pre, images, trigger, this::run);
     }
 
     private void run(float[] pixels, int k, float[][] rows, int[] predicted, int from) {
