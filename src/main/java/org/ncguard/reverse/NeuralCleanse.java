@@ -165,23 +165,23 @@ public final class NeuralCleanse {
     }
 
     /**
-     * Runs the {@link TransferCheck} on every label below the median whose trigger looks natural, the only labels
-     * whose verdict it can change (a trigger that does not look natural stays flagged whatever it transfers).
+     * Runs the {@link TransferCheck} on every converged label below the median (every size test looks only there),
+     * so that rules can be measured on the stored scan later; the reference model is trained once, the check of a
+     * label is one pass over the clean samples.
      */
     private void measureTransfer(ScanReport.Builder report, TriggerStore store, Batch clean, ImageSource data,
             ScanFiles files) throws NcguardException {
         ScanReport before = report.build();
-        List<Integer> natural = before.labels().stream()
-                .filter(r -> r.converged() && r.l1() < before.median() && r.transfer() == null
-                        && r.naturalShare() != null && r.naturalShare() >= NaturalFeatureCheck.NATURAL_SHARE)
+        List<Integer> small = before.labels().stream()
+                .filter(r -> r.converged() && r.l1() < before.median() && r.transfer() == null)
                 .map(LabelResult::label).toList();
-        if (natural.isEmpty()) {
+        if (small.isEmpty()) {
             return;
         }
         long start = System.nanoTime();
         Batch training = sampleImages(data, Math.min(data.count(), TransferCheck.REFERENCE_IMAGES));
         try (TransferCheck check = TransferCheck.open(files.referenceModel(), training, model.labels(), clean)) {
-            for (int label : natural) {
+            for (int label : small) {
                 ReversedTrigger trigger = store.load(label).orElseThrow(() -> new NcguardException("the trigger "
                         + "file of label " + label + " is missing from the scan folder; start the scan over"));
                 double transfer = check.transfer(trigger);
@@ -189,7 +189,7 @@ public final class NeuralCleanse {
                 log.debug("label {}: transfer {}", label, String.format("%.1f%%", 100 * transfer));
             }
         }
-        log.info("transfer check of {} label(s) in {}s", natural.size(), Math.round((System.nanoTime() - start) / 1e9));
+        log.info("transfer check of {} label(s) in {}s", small.size(), Math.round((System.nanoTime() - start) / 1e9));
     }
 
     private static List<Integer> uncheckedOutliers(ScanReport report) {
