@@ -19,6 +19,7 @@ import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.profile.GuardProfile;
 import org.ncguard.profile.ProfileJson;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ncguard replay}: retained requests of a time range re-scored against a profile. */
@@ -67,8 +68,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--restart", description = "Ignore the progress kept for --out and replay the whole range again.")
     boolean restart;
 
-    @Option(names = "--config", paramLabel = "kafka.properties", description = "Extra Kafka client settings.")
-    Path config;
+    @Mixin
+    KafkaConfigOption kafkaConfig;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "ONNX Runtime threads (default: ${DEFAULT-VALUE}).")
@@ -92,7 +93,7 @@ final class ReplayCommand implements Callable<Integer> {
             ReplayRange range = new ReplayRange(ReplayTime.parse("--from", from),
                     to == null ? Instant.now() : ReplayTime.parse("--to", to));
             cfg = new ReplayConfig(bootstrap, requests, out, alerts == null ? out + ".alerts" : alerts, range,
-                    KafkaConfigFile.read(config), restart);
+                    kafkaConfig.settings(), restart);
         } catch (IllegalArgumentException e) {
             throw new NcguardException(e.getMessage());
         }
