@@ -45,7 +45,11 @@ public final class ClientSettings {
                     ? " (fix --bootstrap: HOST:PORT[,HOST:PORT...])" : " (fix that setting in --config)");
         }
         if (t instanceof KafkaException && t.getCause() != null && t.getCause() != t) {
-            return t.getMessage() + ": " + explain(t.getCause());
+            String inner = explain(t.getCause());
+            // A client that cannot be built (JAAS line, key store, login class) has a bad setting.
+            boolean building = String.valueOf(t.getMessage()).startsWith("Failed to c");
+            return t.getMessage() + ": " + inner + (building && !inner.contains("--config")
+                    ? " (check the client settings of --config)" : "");
         }
         return String.valueOf(t.getMessage());
     }

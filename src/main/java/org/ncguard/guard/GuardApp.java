@@ -100,6 +100,11 @@ public final class GuardApp implements AutoCloseable {
 
     private static GuardApp startOwning(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
             throws NcguardException {
+        try {
+            new StreamsConfig(GuardStreamsConfig.of(config)); // a setting Kafka rejects fails here, before anything
+        } catch (ConfigException e) {
+            throw new NcguardException("Kafka rejected a guard setting: " + ClientSettings.explain(e), e);
+        }
         GuardEngine engine = GuardEngine.of(models, config.trustedKeys());
         for (GuardProfile p : profiles) {
             ProfileBook.Outcome outcome = engine.profiles().offer(p, ProfileOrigin.file(p.profileId()), true);
@@ -120,11 +125,6 @@ public final class GuardApp implements AutoCloseable {
         GuardSerdes serdes = config.registryUrl() == null ? GuardSerdes.singleObject()
                 : GuardSerdes.registry(config.registryUrl());
         Properties props = GuardStreamsConfig.of(config);
-        try {
-            new StreamsConfig(props); // a setting Kafka rejects fails here, before any connection
-        } catch (ConfigException e) {
-            throw new NcguardException("Kafka rejected a guard setting: " + ClientSettings.explain(e), e);
-        }
         Properties admin = ClientSettings.of(config.bootstrap(), config.kafka());
         int producerLimit = producerLimit(props);
         int topicLimit = TopicSetup.ensure(admin, config.topics());
