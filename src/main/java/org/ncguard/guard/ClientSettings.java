@@ -37,8 +37,8 @@ public final class ClientSettings {
                     + "--config: security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*)";
         }
         if (t instanceof AuthorizationException) {
-            return t.getMessage() + " (the principal of --config lacks an ACL; the README's Security section lists "
-                    + "the ACLs each part needs)";
+            return t.getMessage() + " (the principal of --config lacks an ACL; the README's Kafka security section "
+                    + "lists the ACLs each part needs)";
         }
         if (t instanceof ConfigException) {
             return t.getMessage() + (String.valueOf(t.getMessage()).contains(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
