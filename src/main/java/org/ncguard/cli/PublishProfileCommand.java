@@ -1,6 +1,7 @@
 package org.ncguard.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -49,8 +50,10 @@ final class PublishProfileCommand implements Callable<Integer> {
         if (signKey != null) {
             p = ProfileSignatures.sign(p, ProfileKeys.readPrivate(signKey));
         }
-        Properties props = ClientSettings.of(bootstrap, kafkaConfig.settings());
-        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
+        Map<String, String> settings = kafkaConfig.settings();
+        Properties props = ClientSettings.of(bootstrap, settings);
+        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
+                : GuardSerdes.registry(registryUrl, settings);
         RecordMetadata m = ProfilePublisher.publish(props, topic, p, serdes);
         System.out.println("published profile " + p.profileId() + " for model " + p.modelSha256() + " to "
                 + m.topic() + "-" + m.partition() + "@" + m.offset() + " (key: the modelSha256), "

@@ -98,7 +98,8 @@ final class ReplayCommand implements Callable<Integer> {
             throw new NcguardException(e.getMessage());
         }
         GuardProfile p = ProfileJson.read(profile);
-        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
+        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
+                : GuardSerdes.registry(registryUrl, cfg.kafka());
         CountDownLatch finished = new CountDownLatch(1);
         try (ServedModels served = ServedModels.load(ServeCommand.parseModels(models), threads)) {
             Replayer replayer = new Replayer(cfg, served, p, serdes, System.err);

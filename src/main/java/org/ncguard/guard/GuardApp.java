@@ -123,7 +123,7 @@ public final class GuardApp implements AutoCloseable {
                     + "(serve --trust-key PUB requires signed profiles)", config.topics().profiles());
         }
         GuardSerdes serdes = config.registryUrl() == null ? GuardSerdes.singleObject()
-                : GuardSerdes.registry(config.registryUrl());
+                : GuardSerdes.registry(config.registryUrl(), config.kafka());
         Properties props = GuardStreamsConfig.of(config);
         Properties admin = ClientSettings.of(config.bootstrap(), config.kafka());
         int producerLimit = producerLimit(props);
