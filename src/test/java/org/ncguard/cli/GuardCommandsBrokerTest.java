@@ -168,6 +168,59 @@ class GuardCommandsBrokerTest {
     }
 
     @Test
+    void brokerSecurityOptionsAreCheckedBeforeStarting() {
+        CliRun noColon = CliRun.of("broker", "--port", "0", "--scram-user", "guard");
+        assertEquals(2, noColon.exitCode(), noColon.err());
+        assertTrue(noColon.err().contains("NAME:PASSWORD, found 'guard'"), noColon.err());
+
+        CliRun noUser = CliRun.of("broker", "--port", "0", "--super-user", "admin");
+        assertEquals(2, noUser.exitCode(), noUser.err());
+        assertTrue(noUser.err().contains("--super-user needs --scram-user"), noUser.err());
+
+        CliRun strange = CliRun.of("broker", "--port", "0", "--scram-user", "admin:pa\"ss", "--super-user", "admin");
+        assertEquals(2, strange.exitCode(), strange.err());
+        assertTrue(strange.err().contains("letters, digits"), strange.err());
+    }
+
+    @Test
+    void kafkaConfigFilesThatCannotWorkAreOneLineErrors() throws Exception {
+        Path modelFile = model();
+        CliRun missing = CliRun.of("publish-profile", "--bootstrap", "localhost:1", "--profile",
+                profile(OnnxModel.load(modelFile).sha256(), OnnxModel.load(modelFile)).toString(), "--config",
+                dir.resolve("absent.properties").toString());
+        assertEquals(2, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("Kafka config file not found"), missing.err());
+
+        CliRun directory = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "a=" + modelFile, "--config",
+                dir.toString());
+        assertEquals(2, directory.exitCode(), directory.err());
+        assertTrue(directory.err().contains("cannot read Kafka config file"), directory.err());
+
+        Path brokers = Files.writeString(dir.resolve("brokers.properties"), "bootstrap.servers=elsewhere:9092\n");
+        CliRun twice = CliRun.of("replay", "--bootstrap", "localhost:1", "--from", "0", "--profile", "p.json",
+                "--model", "a=" + modelFile, "--config", brokers.toString());
+        assertEquals(2, twice.exitCode(), twice.err());
+        assertTrue(twice.err().contains("give the brokers with --bootstrap"), twice.err());
+
+        Path protocol = Files.writeString(dir.resolve("protocol.properties"), "security.protocol=SASL_SSLX\n");
+        CliRun rejected = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "a=" + modelFile, "--config",
+                protocol.toString());
+        assertEquals(2, rejected.exitCode(), rejected.err());
+        assertTrue(rejected.err().contains("SASL_SSLX") && rejected.err().contains("security.protocol")
+                && rejected.err().contains("fix that setting in --config"), rejected.err());
+        assertEquals(1, rejected.err().strip().lines().count(), rejected.err());
+
+        Path jaas = Files.writeString(dir.resolve("jaas.properties"), "security.protocol=SASL_PLAINTEXT\n"
+                + "sasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=not a jaas line\n");
+        CliRun badLogin = CliRun.of("publish-profile", "--bootstrap", "localhost:1", "--profile",
+                profile(OnnxModel.load(modelFile).sha256(), OnnxModel.load(modelFile)).toString(), "--config",
+                jaas.toString());
+        assertEquals(2, badLogin.exitCode(), badLogin.err());
+        assertTrue(badLogin.err().contains("JAAS config") && badLogin.err().contains("settings of --config"),
+                badLogin.err());
+    }
+
+    @Test
     void guardCommandsHaveHelp() {
         for (String command : new String[] {"serve", "publish-profile", "broker"}) {
             CliRun run = CliRun.of(command, "--help");
