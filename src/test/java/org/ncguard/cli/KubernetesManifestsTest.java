@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -38,6 +39,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,11 +69,16 @@ class KubernetesManifestsTest {
     // Strimzi's User Operator writes these keys into a SCRAM-SHA-512 user's Secret; its CA Secret holds ca.crt.
     private static final Set<String> SCRAM_USER_SECRET_KEYS = Set.of("password", "sasl.jaas.config");
 
+    private static final Set<String> KAFKA_SETTINGS = kafkaSettings();
+
     private static K8sManifests manifests;
     private static Deployment deployment;
     private static PodSpec pod;
     private static Container guard;
     private static ParseResult serve;
+
+    @TempDir
+    static Path tmp;
 
     @BeforeAll
     static void load() throws IOException {
@@ -78,6 +88,15 @@ class KubernetesManifestsTest {
         assertEquals(1, pod.getContainers().size(), "one container in the guard's pod");
         guard = pod.getContainers().get(0);
         serve = new CommandLine(new Main()).parseArgs(guard.getArgs().toArray(String[]::new)).subcommand();
+    }
+
+    /** Every setting a Kafka Streams application or its clients know. */
+    private static Set<String> kafkaSettings() {
+        Set<String> names = new TreeSet<>(StreamsConfig.configDef().names());
+        names.addAll(ProducerConfig.configNames());
+        names.addAll(ConsumerConfig.configNames());
+        names.addAll(AdminClientConfig.configNames());
+        return names;
     }
 
     private static <T> T serveOption(String name) {
@@ -232,7 +251,7 @@ class KubernetesManifestsTest {
 
     @Test
     void disruptionBudgetAndAutoscalerSelectTheGuards() {
-        assertTrue(podLabelsMatchDeploymentSelector(), "the Deployment selects its own pods");
+        assertTrue(selects(deployment.getSpec().getSelector().getMatchLabels()), "the Deployment selects its pods");
         PodDisruptionBudget pdb = manifests.named(PodDisruptionBudget.class, GUARD);
         assertTrue(selects(pdb.getSpec().getSelector().getMatchLabels()), "PDB selector");
         HorizontalPodAutoscaler hpa = manifests.named(HorizontalPodAutoscaler.class, GUARD);
@@ -246,11 +265,6 @@ class KubernetesManifestsTest {
         assertTrue(hpa.getSpec().getMaxReplicas() * streamThreads <= partitions, "at most one stream thread per "
                 + "requests partition (" + partitions + "): more would idle");
         assertEquals(null, deployment.getSpec().getReplicas(), "the autoscaler sets the replicas");
-    }
-
-    private static boolean podLabelsMatchDeploymentSelector() {
-        return deployment.getSpec().getTemplate().getMetadata().getLabels().entrySet()
-                .containsAll(deployment.getSpec().getSelector().getMatchLabels().entrySet());
     }
 
     @Test
@@ -312,9 +326,11 @@ class KubernetesManifestsTest {
             assertFalse(config != null && "compact".equals(config.get("cleanup.policy")), output + " is not compacted");
         }
         ReplayConfig replay = replayDefaults();
-        partitions(replay.out());
-        partitions(replay.alerts());
-        assertEquals(t.outputs().size() + 4, manifests.custom("KafkaTopic").size(), "no other topics");
+        Set<String> expected = new TreeSet<>(t.outputs());
+        expected.addAll(List.of(t.requests(), t.profiles(), replay.out(), replay.alerts()));
+        Set<String> declared = new TreeSet<>();
+        manifests.custom("KafkaTopic").forEach(topic -> declared.add(K8sManifests.spec(topic, "topicName")));
+        assertEquals(expected, declared);
     }
 
     private static ReplayConfig replayDefaults() {
@@ -389,17 +405,20 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void everyFileTheGuardIsGivenIsMountedFromWhereItIsMade() throws Exception {
+    void kafkaConfigIsKafkaSettingsWithCredentialsFromTheGuardUsersSecret() throws Exception {
         // --config: the ConfigMap in k8s/, read by the command's own loader.
         K8sManifests.Mounted config = K8sManifests.mountOf(pod, guard, serveOption("--config").toString());
         String configMap = config.volume().getConfigMap().getName();
-        String properties = manifests.named(io.fabric8.kubernetes.api.model.ConfigMap.class, configMap).getData()
-                .get(config.relative());
+        String properties = manifests.named(ConfigMap.class, configMap).getData().get(config.relative());
         assertNotNull(properties, configMap + " has no key " + config.relative());
         Path file = tmp.resolve("kafka.properties");
         Files.writeString(file, properties);
         Map<String, String> kafka = KafkaConfigFile.read(file);
-        // Credentials: ${secrets:DIR:KEY} in the Secret the User Operator writes for the guard's KafkaUser.
+        for (String key : kafka.keySet()) {
+            assertTrue(KAFKA_SETTINGS.contains(key) || key.startsWith("config.providers."), "not a Kafka setting: "
+                    + key);
+        }
+        // ${secrets:DIR:KEY}: a file of the Secret the User Operator writes for the guard's KafkaUser.
         Matcher ref = Pattern.compile("\\$\\{secrets:([^:}]+):([^}]+)}").matcher(kafka.get("sasl.jaas.config"));
         assertTrue(ref.matches(), "sasl.jaas.config comes from the secret: " + kafka.get("sasl.jaas.config"));
         assertEquals("org.apache.kafka.common.config.provider.DirectoryConfigProvider",
@@ -412,23 +431,31 @@ class KubernetesManifestsTest {
         assertEquals(kafkaCluster() + "-cluster-ca-cert", ca.volume().getSecret().getSecretName());
         assertEquals("ca.crt", ca.volume().getSecret().getItems().stream()
                 .filter(i -> i.getPath().equals(ca.relative())).findFirst().orElseThrow().getKey());
-        // Keys, models and profiles.
+    }
+
+    @Test
+    void keysModelsAndProfilesAreMountedReadOnly() throws Exception {
         List<String> files = new ArrayList<>();
-        List<Path> keys = serveOption("--trust-key");
-        keys.forEach(k -> files.add(k.toString()));
         List<Path> profiles = serveOption("--profile");
         profiles.forEach(p -> files.add(p.toString()));
         ServeCommand.parseModels(serveOption("--model")).values().forEach(m -> files.add(m.toString()));
-        assertTrue(files.size() >= 3, "a trust key, a profile and a model: " + files);
+        List<Path> keys = serveOption("--trust-key");
+        assertTrue(!keys.isEmpty() && !profiles.isEmpty() && files.size() > profiles.size(), "a trust key, a profile "
+                + "and a model: " + keys + " " + files);
+        String readme = Files.readString(K8sManifests.DIR.resolve("README.md"));
+        for (Path key : keys) {
+            K8sManifests.Mounted m = K8sManifests.mountOf(pod, guard, key.toString());
+            String create = "create configmap " + m.volume().getConfigMap().getName() + " --from-file="
+                    + m.relative();
+            assertTrue(readme.contains(create), "k8s/README.md tells how to make the key's ConfigMap: " + create);
+            files.add(key.toString());
+        }
         for (String f : files) {
             K8sManifests.Mounted m = K8sManifests.mountOf(pod, guard, f);
             assertTrue(Boolean.TRUE.equals(m.mount().getReadOnly()), f + " is mounted read-only");
         }
         assertVolumesExist(pod, "guard");
     }
-
-    @TempDir
-    static Path tmp;
 
     /** Every ConfigMap, Secret and claim a pod mounts is in k8s/ or made by Strimzi or the operator. */
     private static void assertVolumesExist(PodSpec spec, String what) {
