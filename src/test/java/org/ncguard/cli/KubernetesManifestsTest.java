@@ -39,6 +39,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathFactory;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -64,9 +65,9 @@ class KubernetesManifestsTest {
     private static final String GUARD = "ncguard-guard";
     private static final String PUBLISHER = "ncguard-publisher";
     private static final String REPLAY = "ncguard-replay";
-    // Made outside k8s/: the trust keys by the operator (README), the CA by Strimzi's Cluster Operator.
+    // Made outside k8s/ by whoever deploys (k8s/README.md); the Secrets come from Strimzi (assertVolumesExist).
     private static final Set<String> CONFIG_MAPS_MADE_ELSEWHERE = Set.of("ncguard-trust-keys");
-    // Strimzi's User Operator writes these keys into a SCRAM-SHA-512 user's Secret; its CA Secret holds ca.crt.
+    // Strimzi's User Operator writes these keys into a SCRAM-SHA-512 user's Secret.
     private static final Set<String> SCRAM_USER_SECRET_KEYS = Set.of("password", "sasl.jaas.config");
 
     private static final Set<String> KAFKA_SETTINGS = kafkaSettings();
@@ -190,8 +191,10 @@ class KubernetesManifestsTest {
 
     @Test
     void imagesAreTheProjectsVersion() throws Exception {
-        String version = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile())
-                .getDocumentElement().getElementsByTagName("version").item(0).getTextContent().trim();
+        String version = XPathFactory.newInstance().newXPath().evaluate("/*[local-name()='project']"
+                + "/*[local-name()='version']", DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Path.of("pom.xml").toFile())).trim();
+        assertFalse(version.isEmpty(), "the project's version in pom.xml");
         assertEquals("ncguard/guard:" + version, guard.getImage());
         for (Job job : manifests.all(Job.class)) {
             for (Container c : job.getSpec().getTemplate().getSpec().getContainers()) {
