@@ -71,6 +71,10 @@ class KubernetesManifestsTest {
     private static final Set<String> SCRAM_USER_SECRET_KEYS = Set.of("password", "sasl.jaas.config");
 
     private static final Set<String> KAFKA_SETTINGS = kafkaSettings();
+    // The spec fields of Strimzi's v1 schemas (StrimziAcls checks the ACL rules).
+    private static final Map<String, Set<String>> STRIMZI_SPEC_FIELDS = Map.of(
+            "KafkaTopic", Set.of("topicName", "partitions", "replicas", "config"),
+            "KafkaUser", Set.of("userName", "authentication", "authorization", "quotas", "template"));
 
     private static K8sManifests manifests;
     private static Deployment deployment;
@@ -122,6 +126,9 @@ class KubernetesManifestsTest {
             if (e.resource() instanceof GenericKubernetesResource g) {
                 assertEquals("kafka.strimzi.io/v1", g.getApiVersion(), e.file() + ": " + g.getKind()
                         + " is neither a kind fabric8 knows nor a Strimzi v1 resource");
+                Map<String, Object> spec = K8sManifests.spec(g);
+                assertTrue(STRIMZI_SPEC_FIELDS.get(g.getKind()).containsAll(spec.keySet()), e.file() + ": "
+                        + spec.keySet() + " are not all fields of a Strimzi " + g.getKind());
             } else {
                 List<String> unknown = new ArrayList<>();
                 unknownFields(e.resource(), e.resource().getKind(), unknown);
