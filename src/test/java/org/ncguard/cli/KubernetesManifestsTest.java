@@ -506,18 +506,23 @@ class KubernetesManifestsTest {
         assertEquals("shard-$(JOB_COMPLETION_INDEX)", Path.of(out).getFileName().toString());
         K8sManifests.Mounted outMount = K8sManifests.mountOf(spec, c, out);
         assertFalse(Boolean.TRUE.equals(outMount.mount().getReadOnly()), out + " is writable");
-        for (String in : List.of(parsed.matchedOptionValue("--model", (Path) null).toString(),
-                parsed.matchedOptionValue("--data", ""))) {
+        List<String> inputs = List.of(parsed.matchedOptionValue("--model", (Path) null).toString(),
+                parsed.matchedOptionValue("--data", ""));
+        for (String in : inputs) {
             assertEquals(outMount.volume().getPersistentVolumeClaim().getClaimName(),
                     K8sManifests.mountOf(spec, c, in).volume().getPersistentVolumeClaim().getClaimName(),
                     in + " is on the shared volume");
         }
         assertVolumesExist(spec, "scan");
 
-        // The merge lists every shard's folder, as the scan job names them.
+        // The merge lists every shard's folder, as the scan job names them, and reopens the shards' model and data.
         Job merge = manifests.named(Job.class, "ncguard-scan-merge");
         PodSpec mergeSpec = merge.getSpec().getTemplate().getSpec();
         Container m = mergeSpec.getContainers().get(0);
+        for (String in : inputs) {
+            assertEquals(K8sManifests.mountOf(spec, c, in).mount().getSubPath(),
+                    K8sManifests.mountOf(mergeSpec, m, in).mount().getSubPath(), in + " is where the shards read it");
+        }
         List<String> expected = new ArrayList<>(List.of("scan", "merge"));
         for (int k = 0; k < shards; k++) {
             expected.add(out.replace("$(JOB_COMPLETION_INDEX)", String.valueOf(k)));
