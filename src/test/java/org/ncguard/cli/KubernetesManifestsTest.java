@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
+import java.io.StringReader;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -46,7 +48,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.guard.GuardTopics;
 import org.ncguard.guard.http.OpsServer;
 import org.ncguard.guard.replay.ReplayConfig;
@@ -81,9 +82,6 @@ class KubernetesManifestsTest {
     private static PodSpec pod;
     private static Container guard;
     private static ParseResult serve;
-
-    @TempDir
-    static Path tmp;
 
     @BeforeAll
     static void load() throws IOException {
@@ -421,23 +419,22 @@ class KubernetesManifestsTest {
         String configMap = config.volume().getConfigMap().getName();
         String properties = manifests.named(ConfigMap.class, configMap).getData().get(config.relative());
         assertNotNull(properties, configMap + " has no key " + config.relative());
-        Path file = tmp.resolve("kafka.properties");
-        Files.writeString(file, properties);
-        Map<String, String> kafka = KafkaConfigFile.read(file);
-        for (String key : kafka.keySet()) {
+        Properties kafka = new Properties();
+        kafka.load(new StringReader(properties));
+        for (String key : kafka.stringPropertyNames()) {
             assertTrue(KAFKA_SETTINGS.contains(key) || key.startsWith("config.providers."), "not a Kafka setting: "
                     + key);
         }
         // ${secrets:DIR:KEY}: a file of the Secret the User Operator writes for the guard's KafkaUser.
-        Matcher ref = Pattern.compile("\\$\\{secrets:([^:}]+):([^}]+)}").matcher(kafka.get("sasl.jaas.config"));
-        assertTrue(ref.matches(), "sasl.jaas.config comes from the secret: " + kafka.get("sasl.jaas.config"));
+        Matcher ref = Pattern.compile("\\$\\{secrets:([^:}]+):([^}]+)}").matcher(kafka.getProperty("sasl.jaas.config"));
+        assertTrue(ref.matches(), "sasl.jaas.config comes from the secret: " + kafka.getProperty("sasl.jaas.config"));
         assertEquals("org.apache.kafka.common.config.provider.DirectoryConfigProvider",
-                kafka.get("config.providers.secrets.class"));
-        assertEquals(ref.group(1), kafka.get("config.providers.secrets.param.allowed.paths"));
+                kafka.getProperty("config.providers.secrets.class"));
+        assertEquals(ref.group(1), kafka.getProperty("config.providers.secrets.param.allowed.paths"));
         K8sManifests.Mounted credentials = K8sManifests.mountOf(pod, guard, ref.group(1) + "/" + ref.group(2));
         assertEquals(GUARD, credentials.volume().getSecret().getSecretName(), "the guard's KafkaUser's Secret");
         assertTrue(SCRAM_USER_SECRET_KEYS.contains(credentials.relative()), credentials.relative());
-        K8sManifests.Mounted ca = K8sManifests.mountOf(pod, guard, kafka.get("ssl.truststore.location"));
+        K8sManifests.Mounted ca = K8sManifests.mountOf(pod, guard, kafka.getProperty("ssl.truststore.location"));
         assertEquals(kafkaCluster() + "-cluster-ca-cert", ca.volume().getSecret().getSecretName());
         assertEquals("ca.crt", ca.volume().getSecret().getItems().stream()
                 .filter(i -> i.getPath().equals(ca.relative())).findFirst().orElseThrow().getKey());
