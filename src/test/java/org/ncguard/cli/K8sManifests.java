@@ -18,8 +18,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +32,8 @@ import java.util.stream.Stream;
 final class K8sManifests {
 
     static final Path DIR = Path.of("k8s");
+    // Made outside k8s/ by whoever deploys (k8s/README.md); the Secrets come from Strimzi.
+    private static final Set<String> CONFIG_MAPS_MADE_ELSEWHERE = Set.of("ncguard-trust-keys");
 
     /** One resource and the file that holds it. */
     record Entry(Path file, HasMetadata resource) {
@@ -120,6 +125,49 @@ final class K8sManifests {
                 .orElseThrow(() -> new AssertionError("no volume " + name + " for mount " + name));
         String base = best.getMountPath().endsWith("/") ? best.getMountPath() : best.getMountPath() + "/";
         return new Mounted(best, volume, file.substring(base.length()));
+    }
+
+    /** The Strimzi cluster that every KafkaTopic and KafkaUser names in its {@code strimzi.io/cluster} label. */
+    String kafkaCluster() {
+        Set<String> clusters = new HashSet<>(); // a missing label counts as null
+        for (String kind : List.of("KafkaTopic", "KafkaUser")) {
+            custom(kind).forEach(r -> clusters.add(r.getMetadata().getLabels().get("strimzi.io/cluster")));
+        }
+        assertEquals(1, clusters.size(), "one Kafka cluster: " + clusters);
+        return clusters.iterator().next();
+    }
+
+    /** The one KafkaTopic of Kafka topic {@code name}. */
+    GenericKubernetesResource topic(String name) {
+        List<GenericKubernetesResource> found = custom("KafkaTopic").stream()
+                .filter(t -> name.equals(spec(t, "topicName"))).toList();
+        assertEquals(1, found.size(), "one KafkaTopic with topicName " + name);
+        return found.get(0);
+    }
+
+    int partitions(String topic) {
+        return ((Number) spec(topic(topic), "partitions")).intValue();
+    }
+
+    /** Every ConfigMap, Secret and claim {@code pod} mounts is in k8s/ or made by Strimzi or whoever deploys. */
+    void assertVolumesExist(PodSpec pod, String what) {
+        Set<String> strimziSecrets = new TreeSet<>();
+        custom("KafkaUser").forEach(u -> strimziSecrets.add(u.getMetadata().getName()));
+        strimziSecrets.add(kafkaCluster() + "-cluster-ca-cert");
+        for (Volume v : pod.getVolumes()) {
+            if (v.getConfigMap() != null) {
+                String n = v.getConfigMap().getName();
+                assertTrue(defines("ConfigMap", n) || CONFIG_MAPS_MADE_ELSEWHERE.contains(n), what + ": " + n);
+            } else if (v.getSecret() != null) {
+                assertTrue(strimziSecrets.contains(v.getSecret().getSecretName()), what + ": "
+                        + v.getSecret().getSecretName());
+            } else if (v.getPersistentVolumeClaim() != null) {
+                String n = v.getPersistentVolumeClaim().getClaimName();
+                assertTrue(defines("PersistentVolumeClaim", n), what + ": " + n);
+            } else {
+                assertNotNull(v.getEmptyDir(), what + ": volume " + v.getName() + " of an unexpected kind");
+            }
+        }
     }
 
     /** {@code spec} of a Strimzi resource, or the part at {@code path} below it. */
