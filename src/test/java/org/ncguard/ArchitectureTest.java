@@ -44,6 +44,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void onnxMessagesComeFromOurOwnOnnxProto() {
+        // ND4J's copy (onnx.OnnxMl, on its shaded protobuf) would tie whoever reads a model to ND4J's jars.
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("onnx..", "org.nd4j.shade.protobuf..")
+                .check(classes);
+    }
+
+    @Test
     void policyHasNoKafkaInIt() {
         noClasses().that().haveSimpleName("GuardPolicy").or().haveSimpleName("GuardPolicy$Decision")
                 .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..")

@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import onnx.OnnxMl.GraphProto;
-import onnx.OnnxMl.ModelProto;
-import onnx.OnnxMl.TensorProto;
-import onnx.OnnxMl.TensorShapeProto;
-import onnx.OnnxMl.TypeProto;
-import onnx.OnnxMl.ValueInfoProto;
+import org.ncguard.onnx.Onnx.GraphProto;
+import org.ncguard.onnx.Onnx.ModelProto;
+import org.ncguard.onnx.Onnx.TensorProto;
+import org.ncguard.onnx.Onnx.TensorShapeProto;
+import org.ncguard.onnx.Onnx.TypeProto;
+import org.ncguard.onnx.Onnx.ValueInfoProto;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Edits of a ModelProto that return a new proto and leave the original (and the user's file) untouched. */

@@ -7,12 +7,12 @@ import static org.ncguard.engine.OnnxAttributes.tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import onnx.OnnxMl.GraphProto;
-import onnx.OnnxMl.ModelProto;
-import onnx.OnnxMl.NodeProto;
-import onnx.OnnxMl.OperatorSetIdProto;
-import onnx.OnnxMl.TensorProto;
 import org.ncguard.AtomicFiles;
+import org.ncguard.onnx.Onnx.GraphProto;
+import org.ncguard.onnx.Onnx.ModelProto;
+import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.onnx.Onnx.OperatorSetIdProto;
+import org.ncguard.onnx.Onnx.TensorProto;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

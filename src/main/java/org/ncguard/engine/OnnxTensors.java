@@ -1,12 +1,12 @@
 package org.ncguard.engine;
 
-import org.nd4j.shade.protobuf.ByteString;
+import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Arrays;
-import onnx.OnnxMl.TensorProto;
+import org.ncguard.onnx.Onnx.TensorProto;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
