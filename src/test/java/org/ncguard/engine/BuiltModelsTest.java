@@ -102,7 +102,7 @@ class BuiltModelsTest {
         INDArray bias = graph.parameterValues().get(lastBias).dup();
         bias.putScalar(7, 100f); // label 7 now wins everywhere
         Path patched = dir.resolve("patched.onnx");
-        AtomicFiles.write(patched, ModelEditor.withInitializers(model.proto(), Map.of(lastBias, bias)).toByteArray());
+        AtomicFiles.write(patched, OnnxTensors.withInitializers(model.proto(), Map.of(lastBias, bias)).toByteArray());
 
         OnnxModel reloaded = OnnxModel.load(patched);
         assertEquals(model.opset(), reloaded.opset());

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ncguard.NcguardException;
-import org.ncguard.engine.ModelEditor;
 import org.ncguard.engine.OnnxGraph;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.engine.OnnxTensors;
@@ -137,6 +136,6 @@ public record PrunableLayer(PruneLayer kind, String activation, int units, List<
             }
             values.put(slice.initializer(), Nd4j.create(v, shape, 'c'));
         }
-        return ModelEditor.withInitializers(model.proto(), values);
+        return OnnxTensors.withInitializers(model.proto(), values);
     }
 }
