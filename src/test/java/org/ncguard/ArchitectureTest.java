@@ -42,6 +42,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("org.ncguard.guard..")
                 .or().haveSimpleName("ServeCommand").or().haveSimpleName("PublishProfileCommand")
                 .or().haveSimpleName("BrokerCommand").or().haveSimpleName("ReplayCommand")
+                .or().haveSimpleName("SendCommand")
                 .should().transitivelyDependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.bytedeco..",
                         "com.sun.jna..")
                 .check(classes);
