@@ -53,16 +53,13 @@ final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int eq = model.indexOf('=');
-        if (eq <= 0 || eq == model.length() - 1) {
-            throw new NcguardException("--model takes ID=M.onnx, found '" + model + "'");
-        }
         if (count < 1 || rate < 0) {
             throw new NcguardException("--count must be at least 1 and --rate at least 0, found " + count + " and "
                     + rate);
         }
-        String id = model.substring(0, eq);
-        ImageShape shape = OnnxModel.load(Path.of(model.substring(eq + 1))).input().shape();
+        Map.Entry<String, Path> served = ServeCommand.parseModels(List.of(model)).entrySet().iterator().next();
+        String id = served.getKey();
+        ImageShape shape = OnnxModel.load(served.getValue()).input().shape();
         GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
         SplittableRandom random = new SplittableRandom(seed);
         List<byte[]> values = new ArrayList<>(count);
