@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Conversions between ONNX {@code TensorProto}s and ND4J arrays (float and int64 only: what image models hold), and
- * arrays written back into a model's initializers. Kept apart from {@link ModelEditor}, which the guard uses without ND4J.
+ * arrays written back into a model's initializers. Kept apart from {@link ModelEditor}, which the guard uses without
+ * ND4J.
  */
 public final class OnnxTensors {
 

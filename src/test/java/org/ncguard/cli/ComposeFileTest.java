@@ -107,7 +107,8 @@ class ComposeFileTest {
             assertTrue(services.containsKey(host), e.getKey() + ": " + bootstrap + " names no service");
             assertTrue(String.valueOf(env.get("KAFKA_ADVERTISED_LISTENERS")).contains("://" + bootstrap),
                     e.getKey() + ": " + bootstrap + " is not an advertised listener of " + host);
-            assertTrue(String.valueOf(env.get("KAFKA_LISTENERS")).contains(":" + bootstrap.substring(host.length() + 1)),
+            String port = bootstrap.substring(host.length() + 1);
+            assertTrue(String.valueOf(env.get("KAFKA_LISTENERS")).contains(":" + port),
                     e.getKey() + ": nothing listens on " + bootstrap);
         }
     }
@@ -159,6 +160,7 @@ class ComposeFileTest {
         List<String> served = option(parsed.get("guard"), "--model");
         assertEquals(served.get(0), option(parsed.get("traffic"), "--model"), "traffic is for the served model");
         Path published = option(parsed.get("publish-profile"), "--profile");
-        assertEquals(List.of(published), option(parsed.get("guard"), "--profile"), "the guard starts with that profile");
+        assertEquals(List.of(published), option(parsed.get("guard"), "--profile"),
+                "the guard starts with the profile the job publishes");
     }
 }
