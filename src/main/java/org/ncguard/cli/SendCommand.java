@@ -44,7 +44,8 @@ final class SendCommand implements Callable<Integer> {
             description = "Requests per second; 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+            description = "Seed of the images (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--registry-url", paramLabel = "URL",
