@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * stage puts upstream of it, such as a trigger mask) and to its weights.
  *
  * <p>{@link #parameters()} maps each float initializer of the ONNX file to its trainable variable; writing their
- * values back with {@link ModelEditor#withInitializers} gives the ONNX file of a trained or patched model.
+ * values back with {@link OnnxTensors#withInitializers} gives the ONNX file of a trained or patched model.
  */
 public final class DifferentiableModel {
 

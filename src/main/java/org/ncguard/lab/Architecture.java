@@ -1,11 +1,11 @@
 package org.ncguard.lab;
 
 import java.util.Locale;
-import onnx.OnnxMl.ModelProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.Layout;
 import org.ncguard.engine.OnnxBuilder;
+import org.ncguard.onnx.Onnx.ModelProto;
 
 /**
  * The networks of the Neural Cleanse paper, built with seeded He-initialised weights and ending in logits, and a

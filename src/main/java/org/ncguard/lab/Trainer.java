@@ -11,8 +11,8 @@ import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.engine.DifferentiableModel;
 import org.ncguard.engine.Gradients;
-import org.ncguard.engine.ModelEditor;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.OnnxTensors;
 import org.ncguard.engine.translate.GraphTranslator;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -132,7 +132,7 @@ public final class Trainer {
         }
         Map<String, INDArray> initializers = new LinkedHashMap<>(net.parameterValues());
         initializers.putAll(running.values());
-        return new TrainedModel(ModelEditor.withInitializers(model.proto(), initializers), epochSeconds, lastLoss,
+        return new TrainedModel(OnnxTensors.withInitializers(model.proto(), initializers), epochSeconds, lastLoss,
                 lastAccuracy, data.count(), poisoned);
     }
 

@@ -221,8 +221,31 @@ class GuardCommandsBrokerTest {
     }
 
     @Test
+    void sendWritesRandomImagesOfTheModelsInputSizeAsRequests() throws Exception {
+        Path modelFile = model();
+        String bootstrap = SharedBroker.bootstrap();
+        String topic = "cli.send." + System.nanoTime();
+        CliRun run = CliRun.of("send", "--bootstrap", bootstrap, "--model", "m=" + modelFile, "--requests", topic,
+                "--count", "5", "--rate", "0");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("sent 5 requests for model m"), run.out());
+        try (TopicReader reader = new TopicReader(bootstrap, List.of(topic))) {
+            List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> l.size() >= 5, Duration.ofSeconds(30));
+            assertEquals(5, got.size());
+            var first = GuardSerdes.singleObject().requests().deserializer().deserialize(topic, got.get(0).value());
+            assertEquals("m", first.getModelId());
+            assertEquals(List.of(8L, 8L, 1L), first.getTensor().getShape());
+            assertEquals("UINT8", first.getTensor().getDatatype());
+            assertEquals(64, first.getTensor().getData().remaining());
+        }
+        CliRun bad = CliRun.of("send", "--bootstrap", bootstrap, "--model", modelFile.toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--model takes ID=M.onnx"), bad.err());
+    }
+
+    @Test
     void guardCommandsHaveHelp() {
-        for (String command : new String[] {"serve", "publish-profile", "broker"}) {
+        for (String command : new String[] {"serve", "publish-profile", "broker", "send"}) {
             CliRun run = CliRun.of(command, "--help");
             assertEquals(0, run.exitCode());
             assertTrue(run.out().contains("Usage: ncguard " + command), run.out());

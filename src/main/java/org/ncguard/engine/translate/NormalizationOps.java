@@ -1,10 +1,10 @@
 package org.ncguard.engine.translate;
 
 import java.util.Map;
-import onnx.OnnxMl.NodeProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.BatchStatistics;
 import org.ncguard.engine.OnnxGraph;
+import org.ncguard.onnx.Onnx.NodeProto;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /** BatchNormalization (with running statistics, or the batch's own while training), Softmax and LogSoftmax. */
