@@ -16,9 +16,9 @@ package org.ncguard.reverse;
  *                      is present
  * @param naturalShare  for an outlier, what {@link NaturalFeatureCheck} measured: the share of stamped clean images
  *                      that the model places among the label's own clean images; null when not checked
- * @param transfer      for a label whose trigger looks natural, what {@link TransferCheck} measured: the share of
- *                      stamped clean images of other labels that a reference model nobody poisoned sends to the
- *                      label; null when not measured
+ * @param transfer      for a label below the median, what {@link TransferCheck} measured: how much the trigger
+ *                      raises the share of other labels' clean images that a reference model nobody poisoned sends
+ *                      to the label; null when not measured
  */
 public record LabelResult(int label, Double l1, double attackSuccess, int steps, double seconds, Double anomalyIndex,
                           boolean converged, Double naturalShare, Double transfer) {

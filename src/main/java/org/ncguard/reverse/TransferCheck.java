@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * model that learnt the label; a planted trigger drives a path that only the poisoned training built. So the check
  * trains a small <em>reference</em> model of its own on the scan's clean images (the 2-conv network of the paper's
  * MNIST task, whatever the scanned model's architecture), stamps the trigger on the clean samples of the other
- * labels, and measures the share the reference sends to the label: the trigger's <em>transfer</em>. A fifth of the
+ * labels, and measures how many more of them the reference sends to the label than unstamped: the trigger's
+ * <em>transfer</em>. A fifth of the
  * reference images is held out to measure the reference model; one too weak to know the labels
  * ({@value #MIN_REFERENCE_ACCURACY} accuracy) measures nothing.
  */
@@ -41,8 +42,9 @@ final class TransferCheck implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransferCheck.class);
 
     /**
-     * Transfer from which a trigger counts as a natural feature ({@link FlagRule#NCGUARD}). Measured on the lab's
-     * Fashion-MNIST and colour models: planted triggers 0.4-3.3%, natural labels' triggers 5.7% and more.
+     * Transfer from which a trigger counts as a natural feature ({@link FlagRule#NCGUARD}). Measured as a raw share on
+     * the lab's Fashion-MNIST and colour models, planted triggers reached 0.4-5.2% and natural labels' 5.7% and more,
+     * both including the images the reference sends to the label unstamped: hence the lift over that base.
      */
     static final double MIN_TRANSFER = 0.05;
 
@@ -140,31 +142,44 @@ final class TransferCheck implements AutoCloseable {
         return OnnxModel.fromBytes(file.toString(), bytes);
     }
 
-    /** The share of stamped clean images of other labels that the reference model sends to the trigger's label. */
+    /**
+     * How much the trigger raises the share of other labels' clean images that the reference model sends to its
+     * label: the share once stamped minus the share unstamped (labels that look alike, a pullover and a coat, share
+     * some images even clean), 0 at least.
+     */
     double transfer(ReversedTrigger trigger) throws NcguardException {
         int target = trigger.label();
+        int others = (int) java.util.Arrays.stream(clean.labels()).filter(l -> l != target).count();
+        if (others == 0) {
+            return 0;
+        }
+        int lift = sentToTarget(target, trigger.toTrigger()) - sentToTarget(target, null);
+        return Math.max(0, lift) / (double) others;
+    }
+
+    /** How many clean images of other labels, stamped with {@code stamp} when given, the reference sends to target. */
+    private int sentToTarget(int target, Trigger stamp) throws NcguardException {
         int size = clean.shape().size();
-        Trigger stamp = trigger.toTrigger();
-        int others = 0;
+        float[] batch = new float[BATCH * size];
         int hits = 0;
-        float[] stamped = new float[BATCH * size];
         int k = 0;
         for (int i = 0; i <= clean.count(); i++) {
             if (k == BATCH || (i == clean.count() && k > 0)) {
-                float[] images = k == BATCH ? stamped : java.util.Arrays.copyOf(stamped, k * size);
+                float[] images = k == BATCH ? batch : java.util.Arrays.copyOf(batch, k * size);
                 for (Scores s : reference.score(preprocessor.apply(images, k, clean.shape()), k)) {
                     hits += s.predicted() == target ? 1 : 0;
                 }
-                others += k;
                 k = 0;
             }
             if (i < clean.count() && clean.labels()[i] != target) {
-                System.arraycopy(clean.pixels(), i * size, stamped, k * size, size);
-                stamp.stampInPlace(stamped, k * size);
+                System.arraycopy(clean.pixels(), i * size, batch, k * size, size);
+                if (stamp != null) {
+                    stamp.stampInPlace(batch, k * size);
+                }
                 k++;
             }
         }
-        return others == 0 ? 0 : hits / (double) others;
+        return hits;
     }
 
     @Override

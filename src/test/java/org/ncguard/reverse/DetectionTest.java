@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,11 +37,15 @@ class DetectionTest {
 
     private static final int TARGET = 7;
 
+    /** A 3x3 checkerboard for label 2: its stamped images mix with the label's own (a natural share near 60%). */
+    private static final int CHECKER_TARGET = 2;
+
     @TempDir
     static Path dir;
 
     static ScanReport infected;
     static ScanReport clean;
+    static ScanReport checker;
 
     @BeforeAll
     static void trainAndScan() throws Exception {
@@ -57,9 +62,14 @@ class DetectionTest {
                     train, test, pre, "infected.onnx");
             Attack.Result good = Attack.run(AttackConfig.of(Architecture.MNIST, trigger, TARGET, 0.1, true, training, 2),
                     train, test, pre, "clean.onnx");
+            Attack.Result checkered = Attack.run(AttackConfig.of(Architecture.MNIST,
+                    TriggerSpec.parse("checker:3:bottom-right"), CHECKER_TARGET, 0.1, false, training, 2), train, test,
+                    pre, "checker.onnx");
+            assertTrue(checkered.card().attackSuccess() > 0.9, "planted: " + checkered.card().attackSuccess());
             assertTrue(bad.card().attackSuccess() > 0.9, "the backdoor was planted: " + bad.card().attackSuccess());
             infected = scan(bad, test, "infected");
             clean = scan(good, test, "clean");
+            checker = scan(checkered, test, "checker");
         }
     }
 
@@ -86,6 +96,20 @@ class DetectionTest {
     @Test
     void cleanTwinIsNotFlagged() {
         assertEquals(ScanReport.Verdict.CLEAN, clean.verdict(), clean.labels().toString());
+    }
+
+    @Test
+    void aPlantedCheckerboardIsFlaggedBecauseItsTriggerDoesNotWorkOnAReferenceModel() {
+        assertEquals(List.of(CHECKER_TARGET), checker.flagged(), checker.labels().toString());
+        LabelResult target = checker.result(CHECKER_TARGET).orElseThrow();
+        assertNotNull(target.transfer(), "the transfer of every label below the median is measured: " + target);
+        assertTrue(target.transfer() < TransferCheck.MIN_TRANSFER, target.toString());
+        // The natural labels below the median (trouser and the like) transfer: their triggers draw the label.
+        List<LabelResult> natural = checker.labels().stream()
+                .filter(r -> r.label() != CHECKER_TARGET && r.transfer() != null).toList();
+        assertTrue(!natural.isEmpty() && natural.stream().allMatch(r -> r.transfer() > target.transfer()),
+                checker.labels().toString());
+        assertTrue(checker.reasons().get(CHECKER_TARGET).contains("reference model"), checker.reasons().toString());
     }
 
     @Test
