@@ -291,10 +291,11 @@ public final class NeuralCleanse {
      * which labels share a pass, so it may change.
      */
     private static void requireSameSearch(ScanReport previous, ScanReport now, Path dir) throws NcguardException {
-        List<String> changed = previous.searchDifferences(now);
+        List<String> changed = previous.searchDifferences(now).stream()
+                .map(d -> d.key() + " " + d.mine() + ", now " + d.theirs()).toList();
         if (!changed.isEmpty()) {
             throw new NcguardException(dir + " was scanned with other options (" + String.join("; ", changed)
-                    + " now); resume with the options of the first run, or choose another --out");
+                    + "); resume with the options of the first run, or choose another --out");
         }
     }
 

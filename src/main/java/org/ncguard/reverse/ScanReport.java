@@ -193,27 +193,30 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
     }
 
     /**
-     * The settings in which this scan and {@code other} differ, as "key value vs other's value": scans that differ in
+     * The settings in which this scan and {@code other} differ: scans that differ in
      * any are not comparable (other samples, steps or preprocessing give other norms, and the anomaly index compares
      * them). Free to differ: which labels were scanned, the group size (it only decides which labels share a pass),
      * the gradient engine and where the model file lay.
      */
-    public List<String> searchDifferences(ScanReport other) {
+    public List<Difference> searchDifferences(ScanReport other) {
         Map<String, Object> mine = flatten("", config);
         Map<String, Object> theirs = flatten("", other.config);
         mine.put("seed", seed);
         theirs.put("seed", other.seed);
-        List<String> changed = new ArrayList<>();
+        List<Difference> changed = new ArrayList<>();
         // This scan's keys only: a setting added in a later version must not stop an older scan from resuming.
         for (String key : mine.keySet()) {
             boolean free = key.equals("labels") || key.equals("gradients") || key.endsWith("labelsPerGroup")
                     || key.equals("input.model");
             if (!free && !Objects.equals(mine.get(key), theirs.get(key))) {
-                changed.add(key + " " + mine.get(key) + " vs " + theirs.get(key));
+                changed.add(new Difference(key, mine.get(key), theirs.get(key)));
             }
         }
         return changed;
     }
+
+    /** A setting ({@code settings.maxSteps}, {@code seed}) and its values in this scan and in the other. */
+    public record Difference(String key, Object mine, Object theirs) {}
 
     private static Map<String, Object> flatten(String prefix, Map<?, ?> map) {
         Map<String, Object> flat = new LinkedHashMap<>();

@@ -77,7 +77,8 @@ public final class ShardMerge {
                         + r.modelSha256().substring(0, 12) + "...) than " + firstDir + " (" + first.model()
                         + ", sha256 " + first.modelSha256().substring(0, 12) + "...); merge the shards of one model");
             }
-            List<String> differences = r.searchDifferences(first);
+            List<String> differences = r.searchDifferences(first).stream()
+                    .map(d -> d.key() + " " + d.mine() + " vs " + d.theirs()).toList();
             if (!differences.isEmpty()) {
                 throw new NcguardException(dir + " was scanned with other settings than " + firstDir + " ("
                         + String.join("; ", differences) + "); scan every shard with the same options");
