@@ -8,7 +8,8 @@
 # Models are cached by their settings (OUT/models/ID-KEY.onnx, KEY a hash of the case's training columns), scans by
 # model and seed (OUT/scans/ID-KEY/seed-S); an interrupted scan is resumed. Environment: NCGUARD_JAR (default
 # target/ncguard.jar), SCAN_SEEDS (default "1 2 3"), THREADS (default 1), PYTHON (default /usr/bin/python3),
-# REFERENCE (the PyTorch scripts, default src/test/python/reference).
+# REFERENCE (the PyTorch scripts, default src/test/python/reference), CASES (another case list of the same columns,
+# e.g. a subset to run first; default cases.csv).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?usage: run.sh OUT [train|scan|all]}
@@ -21,7 +22,8 @@ reference=${REFERENCE:-$here/../../test/python/reference}
 export OMP_NUM_THREADS=$threads
 mkdir -p "$out/models" "$out/scans" "$out/logs"
 
-cases() { grep -v '^#' "$here/cases.csv" | grep -v '^[[:space:]]*$'; }
+case_list=${CASES:-$here/cases.csv}
+cases() { grep -v '^#' "$case_list" | grep -v '^[[:space:]]*$'; }
 
 # The cache key: a hash of the columns that decide the trained model.
 key() { printf '%s' "$(echo "$1" | cut -d, -f2-10)" | sha256sum | cut -c1-8; }

@@ -37,10 +37,29 @@ class ArchitectureTest {
     }
 
     @Test
+    void servingReachesNoNd4jEvenThroughTheEngine() {
+        // The guard's image leaves ND4J's jars out: nothing the guard commands load may need them.
+        noClasses().that().resideInAPackage("org.ncguard.guard..")
+                .or().haveSimpleName("ServeCommand").or().haveSimpleName("PublishProfileCommand")
+                .or().haveSimpleName("BrokerCommand").or().haveSimpleName("ReplayCommand")
+                .or().haveSimpleName("SendCommand")
+                .should().transitivelyDependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.bytedeco..",
+                        "com.sun.jna..")
+                .check(classes);
+    }
+
+    @Test
     void theImportSeesNd4jDependenciesWhereTheyAre() {
-        assertTrue(classes.get(org.ncguard.engine.ModelEditor.class).getDirectDependenciesFromSelf().stream()
+        assertTrue(classes.get(org.ncguard.engine.OnnxTensors.class).getDirectDependenciesFromSelf().stream()
                 .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("org.nd4j")),
                 "a control: the rule above would see an ND4J dependency");
+    }
+
+    @Test
+    void onnxMessagesComeFromOurOwnOnnxProto() {
+        // ND4J's copy (onnx.OnnxMl, on its shaded protobuf) would tie whoever reads a model to ND4J's jars.
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("onnx..", "org.nd4j.shade.protobuf..")
+                .check(classes);
     }
 
     @Test

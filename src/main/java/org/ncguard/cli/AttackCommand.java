@@ -27,9 +27,10 @@ final class AttackCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--arch", required = true, paramLabel = "mnist|gtsrb",
-            description = "Network: mnist (2 conv 16/32 5x5 + max pool, dense 512) or gtsrb (6 conv 3x3 "
-                    + "32-32-64-64-128-128, max pool after each pair, dense 512).")
+    @Option(names = "--arch", required = true, paramLabel = "mnist|gtsrb|colour",
+            description = "Network: mnist (2 conv 16/32 5x5 + max pool, dense 512), gtsrb (6 conv 3x3 "
+                    + "32-32-64-64-128-128, max pool after each pair, dense 512) or colour (gtsrb with batch "
+                    + "normalisation after every convolution, ending in Softmax).")
     String arch;
 
     @Option(names = "--trigger", paramLabel = "SPEC",

@@ -1,10 +1,11 @@
 package org.ncguard.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.ncguard.guard.ClientSettings;
 import org.ncguard.guard.ProfilePublisher;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.profile.GuardProfile;
@@ -12,6 +13,7 @@ import org.ncguard.profile.ProfileJson;
 import org.ncguard.profile.ProfileKeys;
 import org.ncguard.profile.ProfileSignatures;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ncguard publish-profile}: a profile file onto the guard's profiles topic. */
@@ -30,8 +32,8 @@ final class PublishProfileCommand implements Callable<Integer> {
             description = "Profiles topic (default: ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--config", paramLabel = "kafka.properties", description = "Extra Kafka producer settings.")
-    Path config;
+    @Mixin
+    KafkaConfigOption kafkaConfig;
 
     @Option(names = "--registry-url", paramLabel = "URL",
             description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
@@ -48,10 +50,10 @@ final class PublishProfileCommand implements Callable<Integer> {
         if (signKey != null) {
             p = ProfileSignatures.sign(p, ProfileKeys.readPrivate(signKey));
         }
-        Properties props = new Properties();
-        props.putAll(KafkaConfigFile.read(config));
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
+        Map<String, String> settings = kafkaConfig.settings();
+        Properties props = ClientSettings.of(bootstrap, settings);
+        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
+                : GuardSerdes.registry(registryUrl, settings);
         RecordMetadata m = ProfilePublisher.publish(props, topic, p, serdes);
         System.out.println("published profile " + p.profileId() + " for model " + p.modelSha256() + " to "
                 + m.topic() + "-" + m.partition() + "@" + m.offset() + " (key: the modelSha256), "

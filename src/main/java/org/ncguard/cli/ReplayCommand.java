@@ -19,6 +19,7 @@ import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.profile.GuardProfile;
 import org.ncguard.profile.ProfileJson;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ncguard replay}: retained requests of a time range re-scored against a profile. */
@@ -67,8 +68,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--restart", description = "Ignore the progress kept for --out and replay the whole range again.")
     boolean restart;
 
-    @Option(names = "--config", paramLabel = "kafka.properties", description = "Extra Kafka client settings.")
-    Path config;
+    @Mixin
+    KafkaConfigOption kafkaConfig;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "ONNX Runtime threads (default: ${DEFAULT-VALUE}).")
@@ -92,12 +93,13 @@ final class ReplayCommand implements Callable<Integer> {
             ReplayRange range = new ReplayRange(ReplayTime.parse("--from", from),
                     to == null ? Instant.now() : ReplayTime.parse("--to", to));
             cfg = new ReplayConfig(bootstrap, requests, out, alerts == null ? out + ".alerts" : alerts, range,
-                    KafkaConfigFile.read(config), restart);
+                    kafkaConfig.settings(), restart);
         } catch (IllegalArgumentException e) {
             throw new NcguardException(e.getMessage());
         }
         GuardProfile p = ProfileJson.read(profile);
-        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
+        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
+                : GuardSerdes.registry(registryUrl, cfg.kafka());
         CountDownLatch finished = new CountDownLatch(1);
         try (ServedModels served = ServedModels.load(ServeCommand.parseModels(models), threads)) {
             Replayer replayer = new Replayer(cfg, served, p, serdes, System.err);

@@ -141,7 +141,8 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     static void print(ScanReport r, Path dir) {
-        System.out.printf("%-8s %10s %10s %8s %6s %8s%n", "label", "L1", "anomaly", "success", "steps", "natural");
+        System.out.printf("%-8s %10s %10s %8s %6s %8s %9s%n", "label", "L1", "anomaly", "success", "steps", "natural",
+                "transfer");
         List<Double> logIndex = FlagRule.logIndices(r.labels().stream().map(LabelResult::l1).toList());
         for (LabelResult l : r.labels()) {
             String mark = r.flagged().contains(l.label()) ? "  FLAGGED"
@@ -150,8 +151,9 @@ final class ScanCommand implements Callable<Integer> {
                 mark += String.format(" (index on ln L1 %.2f)", logIndex.get(r.labels().indexOf(l)));
             }
             String natural = l.naturalShare() == null ? "" : String.format("%.0f%%", 100 * l.naturalShare());
-            System.out.printf("%-8d %10s %10s %8.3f %6d %8s%s%n", l.label(), twoDecimals(l.l1()),
-                    twoDecimals(l.anomalyIndex()), l.attackSuccess(), l.steps(), natural, mark);
+            String transfer = l.transfer() == null ? "" : String.format("%.1f%%", 100 * l.transfer());
+            System.out.printf("%-8d %10s %10s %8.3f %6d %8s %9s%s%n", l.label(), twoDecimals(l.l1()),
+                    twoDecimals(l.anomalyIndex()), l.attackSuccess(), l.steps(), natural, transfer, mark);
         }
         String verdict = r.complete() ? "verdict" : "verdict so far, on the " + r.labels().size() + " label(s) scanned";
         String smallest = r.smallestTrigger().map(l -> "smallest trigger: label " + l.label() + ", L1 "

@@ -18,6 +18,7 @@ import org.ncguard.guard.Guarantee;
 import org.ncguard.guard.http.OpsServer;
 import org.ncguard.profile.ProfileKeys;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ncguard serve}: the streaming guard, until Ctrl-C. */
@@ -59,9 +60,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "/health, /ready and /metrics (default: ${DEFAULT-VALUE}; 0: a free port).")
     int httpPort;
 
-    @Option(names = "--config", paramLabel = "kafka.properties",
-            description = "Extra Kafka client and Streams settings; they override the guard's.")
-    Path config;
+    @Mixin
+    KafkaConfigOption kafkaConfig;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "ONNX Runtime threads per request (default: ${DEFAULT-VALUE}).")
@@ -88,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             cfg = new GuardConfig(GuardTopics.forRequests(requests), GuardMode.parse(mode),
                     Guarantee.parse(guarantee), applicationId, bootstrap, streamThreads,
-                    KafkaConfigFile.read(config), registryUrl, trustedKeys());
+                    kafkaConfig.settings(), registryUrl, trustedKeys());
         } catch (IllegalArgumentException e) {
             throw new NcguardException(e.getMessage());
         }

@@ -2,6 +2,7 @@ package org.ncguard.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -176,6 +177,22 @@ public final class DataSources {
             source.readBytes(i, pixels, i * size);
         }
         return new StoredImages(source.name(), source.shape(), false, pixels, source.labels(), source.labelNames());
+    }
+
+    /**
+     * The images of a canonical batch as a source of 8-bit pixels (values rounded to the nearest of 256 levels,
+     * exact for images that came from 8-bit files), with {@code labelCount} labels named by their index.
+     */
+    public static ImageSource fromBatch(String name, Batch batch, int labelCount) {
+        byte[] pixels = new byte[batch.pixels().length];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) Math.round(Math.max(0f, Math.min(1f, batch.pixels()[i])) * 255f);
+        }
+        List<String> names = new ArrayList<>(labelCount);
+        for (int l = 0; l < labelCount; l++) {
+            names.add(Integer.toString(l));
+        }
+        return new StoredImages(name, batch.shape(), false, pixels, batch.labels().clone(), names);
     }
 
     /** The first {@code n} images of {@code source}; closing the view closes the source. */

@@ -2,6 +2,7 @@ package org.ncguard.engine;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -13,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * stage puts upstream of it, such as a trigger mask) and to its weights.
  *
  * <p>{@link #parameters()} maps each float initializer of the ONNX file to its trainable variable; writing their
- * values back with {@link ModelEditor#withInitializers} gives the ONNX file of a trained or patched model.
+ * values back with {@link OnnxTensors#withInitializers} gives the ONNX file of a trained or patched model.
  */
 public final class DifferentiableModel {
 
@@ -24,9 +25,10 @@ public final class DifferentiableModel {
     private final SDVariable logits;
     private final SDVariable penultimate;
     private final Map<String, SDVariable> parameters;
+    private final List<BatchStatistics> batchStatistics;
 
     public DifferentiableModel(OnnxModel model, SameDiff sd, SDVariable input, SDVariable output, SDVariable logits,
-            SDVariable penultimate, Map<String, SDVariable> parameters) {
+            SDVariable penultimate, Map<String, SDVariable> parameters, List<BatchStatistics> batchStatistics) {
         this.model = model;
         this.sd = sd;
         this.input = input;
@@ -34,6 +36,7 @@ public final class DifferentiableModel {
         this.logits = logits;
         this.penultimate = penultimate;
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        this.batchStatistics = List.copyOf(batchStatistics);
     }
 
     public OnnxModel model() {
@@ -65,6 +68,11 @@ public final class DifferentiableModel {
     /** Trainable weights by ONNX initializer name. */
     public Map<String, SDVariable> parameters() {
         return parameters;
+    }
+
+    /** The batch-norm nodes' batch statistics when translated for training; empty otherwise. */
+    public List<BatchStatistics> batchStatistics() {
+        return batchStatistics;
     }
 
     /** Current values of the weights, by initializer name. */

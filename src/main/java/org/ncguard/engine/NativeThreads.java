@@ -36,9 +36,13 @@ public final class NativeThreads {
      * {@link #passiveWaitPolicy}) and a cap on native memory. ND4J's arrays live outside the Java heap and are freed
      * when the garbage collector finds their handles; JavaCPP's default cap (twice the heap) let one scan grow past
      * 10 GB and push a 24 GB machine into swapping. Past the cap JavaCPP collects garbage before allocating more.
-     * Both can be overridden: OMP_WAIT_POLICY, and {@code -Dorg.bytedeco.javacpp.maxphysicalbytes}.
+     * Both can be overridden: OMP_WAIT_POLICY, and {@code -Dorg.bytedeco.javacpp.maxphysicalbytes}. Does nothing
+     * where ND4J is not installed (the guard's image, which carries neither ND4J nor JNA).
      */
     public static synchronized void prepare() {
+        if (NativeThreads.class.getClassLoader().getResource("org/nd4j/linalg/factory/Nd4j.class") == null) {
+            return;
+        }
         passiveWaitPolicy();
         if (System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null) {
             System.setProperty("org.bytedeco.javacpp.maxphysicalbytes", "6g");

@@ -1,8 +1,8 @@
 package org.ncguard.engine;
 
-import onnx.OnnxMl.AttributeProto;
-import onnx.OnnxMl.AttributeProto.AttributeType;
-import onnx.OnnxMl.TensorProto;
+import org.ncguard.onnx.Onnx.AttributeProto;
+import org.ncguard.onnx.Onnx.AttributeProto.AttributeType;
+import org.ncguard.onnx.Onnx.TensorProto;
 
 /** Node attributes for graphs ncguard writes; {@link OnnxGraph} reads them back. */
 public final class OnnxAttributes {

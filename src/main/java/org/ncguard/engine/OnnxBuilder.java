@@ -7,12 +7,13 @@ import static org.ncguard.engine.OnnxAttributes.tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import onnx.OnnxMl.GraphProto;
-import onnx.OnnxMl.ModelProto;
-import onnx.OnnxMl.NodeProto;
-import onnx.OnnxMl.OperatorSetIdProto;
-import onnx.OnnxMl.TensorProto;
 import org.ncguard.AtomicFiles;
+import org.ncguard.onnx.Onnx.GraphProto;
+import org.ncguard.onnx.Onnx.ModelProto;
+import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.onnx.Onnx.OperatorSetIdProto;
+import org.ncguard.onnx.Onnx.TensorProto;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -73,10 +74,21 @@ public final class OnnxBuilder {
     /** Inference batch normalisation with mildly random statistics, as a trained network would have. */
     public OnnxBuilder batchNorm() {
         long c = shape[0];
-        String scale = weight("bn.weight", uniform(c, 0.75, 1.25));
-        String bias = weight("bn.bias", normal(c, 0.1));
-        String mean = weight("bn.running_mean", normal(c, 0.1));
-        String var = weight("bn.running_var", uniform(c, 0.75, 1.25));
+        return batchNorm(uniform(c, 0.75, 1.25), normal(c, 0.1), normal(c, 0.1), uniform(c, 0.75, 1.25));
+    }
+
+    /** Batch normalisation as an untrained network starts: scale 1, bias 0, running mean 0 and variance 1. */
+    public OnnxBuilder untrainedBatchNorm() {
+        long c = shape[0];
+        return batchNorm(Nd4j.ones(DataType.FLOAT, c), Nd4j.zeros(DataType.FLOAT, c), Nd4j.zeros(DataType.FLOAT, c),
+                Nd4j.ones(DataType.FLOAT, c));
+    }
+
+    private OnnxBuilder batchNorm(INDArray scaleValue, INDArray biasValue, INDArray meanValue, INDArray varValue) {
+        String scale = weight("bn.weight", scaleValue);
+        String bias = weight("bn.bias", biasValue);
+        String mean = weight("bn.running_mean", meanValue);
+        String var = weight("bn.running_var", varValue);
         String out = next("bn");
         graph.addNode(node("BatchNormalization", out, current, scale, bias, mean, var)
                 .addAttribute(attr("epsilon", 1e-5f))

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import onnx.OnnxMl.AttributeProto;
-import onnx.OnnxMl.GraphProto;
-import onnx.OnnxMl.NodeProto;
-import onnx.OnnxMl.TensorProto;
+import org.ncguard.onnx.Onnx.AttributeProto;
+import org.ncguard.onnx.Onnx.GraphProto;
+import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.onnx.Onnx.TensorProto;
 
 /** Index over an ONNX graph: which node produces a tensor, which nodes read it, initializers by name. */
 public final class OnnxGraph {

@@ -1,5 +1,6 @@
 package org.ncguard.engine;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -9,14 +10,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import onnx.OnnxMl.ModelProto;
-import onnx.OnnxMl.NodeProto;
-import onnx.OnnxMl.OperatorSetIdProto;
-import onnx.OnnxMl.TensorProto;
-import onnx.OnnxMl.TensorShapeProto;
-import onnx.OnnxMl.ValueInfoProto;
 import org.ncguard.NcguardException;
-import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+import org.ncguard.onnx.Onnx.ModelProto;
+import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.onnx.Onnx.OperatorSetIdProto;
+import org.ncguard.onnx.Onnx.TensorProto;
+import org.ncguard.onnx.Onnx.TensorShapeProto;
+import org.ncguard.onnx.Onnx.ValueInfoProto;
 
 /**
  * An ONNX image classifier as ncguard understands it: file identity (bytes, sha256), the image input, the

@@ -1,17 +1,26 @@
 package org.ncguard.engine;
 
-import org.nd4j.shade.protobuf.ByteString;
+import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Arrays;
-import onnx.OnnxMl.TensorProto;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.ncguard.onnx.Onnx.GraphProto;
+import org.ncguard.onnx.Onnx.ModelProto;
+import org.ncguard.onnx.Onnx.TensorProto;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Conversions between ONNX {@code TensorProto}s and ND4J arrays (float and int64 only: what image models hold). */
+/**
+ * Conversions between ONNX {@code TensorProto}s and ND4J arrays (float and int64 only: what image models hold), and
+ * arrays written back into a model's initializers. Kept apart from {@link ModelEditor}, which the guard uses without
+ * ND4J.
+ */
 public final class OnnxTensors {
 
     private OnnxTensors() {}
@@ -85,5 +94,35 @@ public final class OnnxTensors {
             b.setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(buf.array()));
         }
         return b.build();
+    }
+
+    /**
+     * Replaces the values of existing initializers, keeping their names, order, the nodes and the opset: how a
+     * patched or trained model is written. Every replacement must keep the initializer's shape.
+     */
+    public static ModelProto withInitializers(ModelProto model, Map<String, INDArray> values) {
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        int replaced = 0;
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            TensorProto old = g.getInitializer(i);
+            INDArray value = values.get(old.getName());
+            if (value == null) {
+                continue;
+            }
+            long[] oldShape = old.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            if (!Arrays.equals(oldShape, value.shape())) {
+                throw new IllegalArgumentException("initializer '" + old.getName() + "' has shape "
+                        + Arrays.toString(oldShape) + ", the replacement "
+                        + Arrays.toString(value.shape()));
+            }
+            g.setInitializer(i, toTensor(old.getName(), value));
+            replaced++;
+        }
+        if (replaced != values.size()) {
+            Set<String> names = g.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet());
+            throw new IllegalArgumentException("no initializer named " + values.keySet().stream()
+                    .filter(n -> !names.contains(n)).sorted().toList());
+        }
+        return model.toBuilder().setGraph(g).build();
     }
 }

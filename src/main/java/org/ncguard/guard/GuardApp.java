@@ -8,10 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.ncguard.NcguardException;
 import org.ncguard.guard.score.ServedModels;
@@ -99,6 +100,11 @@ public final class GuardApp implements AutoCloseable {
 
     private static GuardApp startOwning(GuardConfig config, ServedModels models, List<GuardProfile> profiles)
             throws NcguardException {
+        try {
+            new StreamsConfig(GuardStreamsConfig.of(config)); // a setting Kafka rejects fails here, before anything
+        } catch (ConfigException e) {
+            throw new NcguardException("Kafka rejected a guard setting: " + ClientSettings.explain(e), e);
+        }
         GuardEngine engine = GuardEngine.of(models, config.trustedKeys());
         for (GuardProfile p : profiles) {
             ProfileBook.Outcome outcome = engine.profiles().offer(p, ProfileOrigin.file(p.profileId()), true);
@@ -117,11 +123,9 @@ public final class GuardApp implements AutoCloseable {
                     + "(serve --trust-key PUB requires signed profiles)", config.topics().profiles());
         }
         GuardSerdes serdes = config.registryUrl() == null ? GuardSerdes.singleObject()
-                : GuardSerdes.registry(config.registryUrl());
+                : GuardSerdes.registry(config.registryUrl(), config.kafka());
         Properties props = GuardStreamsConfig.of(config);
-        Properties admin = new Properties();
-        admin.putAll(config.kafka());
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        Properties admin = ClientSettings.of(config.bootstrap(), config.kafka());
         int producerLimit = producerLimit(props);
         int topicLimit = TopicSetup.ensure(admin, config.topics());
         engine = engine.withForwardLimit(new ForwardLimit(Math.min(topicLimit, producerLimit),

@@ -42,9 +42,11 @@ public final class ProfilePublisher {
                     .get(60, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            boolean unanswered = cause instanceof TimeoutException
+                    || cause instanceof org.apache.kafka.common.errors.TimeoutException;
             throw new NcguardException("cannot publish profile " + profile.profileId() + " to " + topic + " at "
-                    + producer.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + cause.getMessage()
-                    + " (is a broker running there? start one with 'ncguard broker')", e);
+                    + producer.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + ClientSettings.explain(cause)
+                    + (unanswered ? " (is a broker running there? start one with 'ncguard broker')" : ""), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NcguardException("interrupted while publishing profile " + profile.profileId());

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.ncguard.NcguardException;
@@ -67,10 +68,11 @@ public final class TopicSetup {
             return maxMessageBytes(client, List.of(topics.clean(), topics.quarantine()));
         } catch (TimeoutException e) {
             throw new NcguardException("no Kafka broker answered at " + admin.get("bootstrap.servers")
-                    + " within 30 s; start one (ncguard broker) or fix --bootstrap");
-        } catch (ExecutionException e) {
+                    + " within 30 s; start one (ncguard broker), or fix --bootstrap or the security settings of "
+                    + "--config");
+        } catch (ExecutionException | KafkaException e) {
             throw new NcguardException("cannot set up the guard's topics at " + admin.get("bootstrap.servers") + ": "
-                    + e.getCause().getMessage(), e);
+                    + ClientSettings.explain(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NcguardException("interrupted while setting up topics");

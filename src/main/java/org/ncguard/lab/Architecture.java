@@ -1,14 +1,15 @@
 package org.ncguard.lab;
 
 import java.util.Locale;
-import onnx.OnnxMl.ModelProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.Layout;
 import org.ncguard.engine.OnnxBuilder;
+import org.ncguard.onnx.Onnx.ModelProto;
 
 /**
- * The networks of the Neural Cleanse paper, built with seeded He-initialised weights and ending in logits.
+ * The networks of the Neural Cleanse paper, built with seeded He-initialised weights and ending in logits, and a
+ * colour network with batch normalisation ending in Softmax.
  *
  * <p>The image size and channel count come from the data, so either network can be trained on any images that
  * are large enough; the paper pairs {@link #MNIST} with 28x28 grey digits and {@link #GTSRB} with 32x32 colour
@@ -34,6 +35,26 @@ public enum Architecture {
             }
             return b;
         }
+    },
+
+    /**
+     * The {@link #GTSRB} network with batch normalisation after every convolution and a Softmax output: the shape
+     * of many models trained elsewhere, whose trigger sizes spread more widely than the plain networks'.
+     */
+    COLOUR(8) {
+        @Override
+        OnnxBuilder layers(OnnxBuilder b) {
+            for (int filters : new int[] {32, 64, 128}) {
+                b.conv(filters, 3, 1, 1).untrainedBatchNorm().relu().conv(filters, 3, 1, 1).untrainedBatchNorm().relu()
+                        .maxPool(2);
+            }
+            return b;
+        }
+
+        @Override
+        OnnxBuilder output(OnnxBuilder b) {
+            return b.softmax();
+        }
     };
 
     /** Opset of the written models: what PyTorch exports by default. */
@@ -48,6 +69,11 @@ public enum Architecture {
     }
 
     abstract OnnxBuilder layers(OnnxBuilder b);
+
+    /** What follows the logits: nothing, unless the network ends in Softmax. */
+    OnnxBuilder output(OnnxBuilder b) {
+        return b;
+    }
 
     /** The name used on the command line and in model cards, e.g. {@code mnist}. */
     public String id() {
@@ -67,7 +93,7 @@ public enum Architecture {
             throw new NcguardException("a classifier needs at least 2 labels, the data has " + labels);
         }
         ImageShape input = new ImageShape(image.channels(), image.height(), image.width(), Layout.NCHW);
-        return layers(OnnxBuilder.image(input, OPSET, seed)).view().dense(HIDDEN).relu().dense(labels).build();
+        return output(layers(OnnxBuilder.image(input, OPSET, seed)).view().dense(HIDDEN).relu().dense(labels)).build();
     }
 
     /** The architecture with this {@link #id()}. */
@@ -77,6 +103,6 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new NcguardException("unknown architecture '" + id + "'; expected mnist or gtsrb");
+        throw new NcguardException("unknown architecture '" + id + "'; expected mnist, gtsrb or colour");
     }
 }

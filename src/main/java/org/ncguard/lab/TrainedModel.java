@@ -1,6 +1,6 @@
 package org.ncguard.lab;
 
-import onnx.OnnxMl.ModelProto;
+import org.ncguard.onnx.Onnx.ModelProto;
 
 /**
  * What a training run produced: the model with its trained weights (same graph, names and opset as the untrained

@@ -11,8 +11,8 @@ import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.engine.DifferentiableModel;
 import org.ncguard.engine.Gradients;
-import org.ncguard.engine.ModelEditor;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.OnnxTensors;
 import org.ncguard.engine.translate.GraphTranslator;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -32,6 +32,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * stamps and relabels a share of each batch after it is read. Images and labels reach SameDiff as placeholders
  * (a batch held in a variable made steps far slower), and no step ever sees a single image: at least one of
  * ND4J's gradients (strided_slice) is wrong for a batch of 1, so a final batch of 1 joins the batch before it.
+ * Batch normalisation normalises with each batch's statistics and averages them into the running statistics that
+ * the written model uses, as PyTorch's train() mode does.
  */
 public final class Trainer {
 
@@ -60,7 +62,8 @@ public final class Trainer {
         SameDiff sd = SameDiff.create();
         SDVariable images = sd.placeHolder("images", DataType.FLOAT, model.input().dims());
         SDVariable onehot = sd.placeHolder("labels", DataType.FLOAT, -1, labels);
-        DifferentiableModel net = GraphTranslator.translate(model, sd, images);
+        DifferentiableModel net = GraphTranslator.translateForTraining(model, sd, images);
+        RunningStatistics running = RunningStatistics.of(model, net.batchStatistics());
         SDVariable loss = sd.loss().softmaxCrossEntropy("loss", onehot, net.logits(), null);
         sd.setLossVariables(loss);
 
@@ -75,7 +78,8 @@ public final class Trainer {
             adam.put(w.name(), updater);
             variables.add(w.name());
         }
-        List<String> outputs = List.of(loss.name(), net.logits().name());
+        List<String> outputs = new ArrayList<>(List.of(loss.name(), net.logits().name()));
+        outputs.addAll(running.outputs());
         Gradients.prepare(sd);
 
         SplittableRandom order = new SplittableRandom(options.seed());
@@ -110,6 +114,7 @@ public final class Trainer {
                     adam.get(name).applyUpdater(gradient, iteration, epoch);
                     sd.getVariable(name).getArr().subi(gradient);
                 }
+                running.update(step.getOutputs(), n);
                 iteration++;
                 lossSum += step.getOutputs().get(loss.name()).getDouble(0) * n;
                 correct += correct(step.getOutputs().get(net.logits().name()), batch.labels());
@@ -125,7 +130,9 @@ public final class Trainer {
             throw new NcguardException("training diverged (loss " + lastLoss + "); try a smaller --lr than "
                     + options.learningRate());
         }
-        return new TrainedModel(ModelEditor.withInitializers(model.proto(), net.parameterValues()), epochSeconds, lastLoss,
+        Map<String, INDArray> initializers = new LinkedHashMap<>(net.parameterValues());
+        initializers.putAll(running.values());
+        return new TrainedModel(OnnxTensors.withInitializers(model.proto(), initializers), epochSeconds, lastLoss,
                 lastAccuracy, data.count(), poisoned);
     }
 

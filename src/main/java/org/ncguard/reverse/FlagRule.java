@@ -20,8 +20,10 @@ import java.util.Map;
  *       on L1 and 2.7 on ln L1;</li>
  *   <li>size: L1 under {@code smallFraction} of the median.</li>
  * </ul>
- * A candidate is flagged unless its natural share ({@link NaturalFeatureCheck}) is at least {@code naturalShare}
- * and its L1 at least {@code guardFraction} of the median. A candidate not checked yet (no share) is flagged.
+ * A candidate is flagged unless its natural share ({@link NaturalFeatureCheck}) is at least {@code naturalShare},
+ * its trigger transfers ({@link TransferCheck}) to a reference model at least {@code minTransfer}, and its L1 is at
+ * least {@code guardFraction} of the median. A candidate not checked yet (no share, or no transfer where one is
+ * needed) is flagged.
  *
  * @param name            short name for tables and reports
  * @param madThreshold    index above which the outlier test on L1 picks a label; 0 turns the test off
@@ -29,9 +31,10 @@ import java.util.Map;
  * @param smallFraction   fraction of the median L1 under which a label is picked; 0 turns the test off
  * @param naturalShare    share from which a candidate is a natural feature and cleared; above 1, never cleared
  * @param guardFraction   fraction of the median under which a candidate stays flagged whatever its share; 0: none
+ * @param minTransfer     transfer under which a natural-looking candidate stays flagged; 0: not asked
  */
 public record FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction,
-                       double naturalShare, double guardFraction) {
+                       double naturalShare, double guardFraction, double minTransfer) {
 
     /** Neural Cleanse's own rule: the outlier test on L1 with the paper's threshold, nothing cleared. */
     public static final FlagRule PAPER = new FlagRule("paper", AnomalyIndex.DEFAULT_THRESHOLD, 0, 0, 2, 0);
@@ -50,7 +53,13 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
      * (2.02, share 37%) was flagged, at 3 a colour model's planted patch (2.74) was missed.
      */
     public static final FlagRule NCGUARD = new FlagRule("ncguard", AnomalyIndex.DEFAULT_THRESHOLD, LOG_THRESHOLD, 0,
-            NaturalFeatureCheck.NATURAL_SHARE, NaturalFeatureCheck.MIN_MEDIAN_FRACTION);
+            NaturalFeatureCheck.NATURAL_SHARE, NaturalFeatureCheck.MIN_MEDIAN_FRACTION, TransferCheck.MIN_TRANSFER);
+
+    /** A rule that does not ask the transfer check. */
+    public FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction, double naturalShare,
+            double guardFraction) {
+        this(name, madThreshold, logMadThreshold, smallFraction, naturalShare, guardFraction, 0);
+    }
 
     public FlagRule {
         if (name == null || name.isBlank()) {
@@ -61,6 +70,7 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
         requireAtLeastZero("smallFraction", smallFraction);
         requireAtLeastZero("naturalShare", naturalShare);
         requireAtLeastZero("guardFraction", guardFraction);
+        requireAtLeastZero("minTransfer", minTransfer);
         if (madThreshold == 0 && logMadThreshold == 0 && smallFraction == 0) {
             throw new IllegalArgumentException("flag rule " + name + " has no test enabled: set madThreshold, "
                     + "logMadThreshold or smallFraction");
@@ -76,7 +86,7 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
     /** This rule with the paper's test at another threshold (the scan's {@code threshold}). */
     public FlagRule withMadThreshold(double threshold) {
         return madThreshold == 0 ? this : new FlagRule(name, threshold, logMadThreshold, smallFraction, naturalShare,
-                guardFraction);
+                guardFraction, minTransfer);
     }
 
     /**
@@ -96,6 +106,14 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
             } else if (r.naturalShare() < naturalShare) {
                 flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%% < %.0f%%: not a "
                         + "natural feature", 100 * r.naturalShare(), 100 * naturalShare));
+            } else if (minTransfer > 0 && r.transfer() == null) {
+                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%%, transfer check not "
+                        + "run", 100 * r.naturalShare()));
+            } else if (r.transfer() != null && r.transfer() < minTransfer) {
+                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%%, but its trigger "
+                        + "sends only %.1f%% of other labels' images to it on a reference model (< %s%%): planted, "
+                        + "not a feature of the label", 100 * r.naturalShare(), 100 * r.transfer(),
+                        trim(100 * minTransfer)));
             } else if (r.l1() < guardFraction * median) {
                 flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%%, but L1 under %s "
                         + "of the median", 100 * r.naturalShare(), trim(guardFraction)));

@@ -16,9 +16,12 @@ package org.ncguard.reverse;
  *                      is present
  * @param naturalShare  for an outlier, what {@link NaturalFeatureCheck} measured: the share of stamped clean images
  *                      that the model places among the label's own clean images; null when not checked
+ * @param transfer      for a label whose trigger looks natural, what {@link TransferCheck} measured: the share of
+ *                      stamped clean images of other labels that a reference model nobody poisoned sends to the
+ *                      label; null when not measured
  */
 public record LabelResult(int label, Double l1, double attackSuccess, int steps, double seconds, Double anomalyIndex,
-                          boolean converged, Double naturalShare) {
+                          boolean converged, Double naturalShare, Double transfer) {
 
     public LabelResult {
         if (label < 0) {
@@ -58,25 +61,33 @@ public record LabelResult(int label, Double l1, double attackSuccess, int steps,
             throw new IllegalArgumentException("natural share of label " + label + " must be in [0, 1], found "
                     + naturalShare);
         }
+        if (transfer != null && !(transfer >= 0 && transfer <= 1)) {
+            throw new IllegalArgumentException("transfer of label " + label + " must be in [0, 1], found " + transfer);
+        }
     }
 
     /** A label whose best trigger reached the attack-success target with a mask of norm {@code l1}. */
     public static LabelResult converged(int label, double l1, double attackSuccess, int steps, double seconds) {
-        return new LabelResult(label, l1, attackSuccess, steps, seconds, null, true, null);
+        return new LabelResult(label, l1, attackSuccess, steps, seconds, null, true, null, null);
     }
 
     /** A label whose optimisation never reached the attack-success target. */
     public static LabelResult notConverged(int label, double attackSuccess, int steps, double seconds) {
-        return new LabelResult(label, null, attackSuccess, steps, seconds, null, false, null);
+        return new LabelResult(label, null, attackSuccess, steps, seconds, null, false, null, null);
     }
 
     /** This result with its anomaly index set (or cleared, with null). */
     public LabelResult withAnomalyIndex(Double index) {
-        return new LabelResult(label, l1, attackSuccess, steps, seconds, index, converged, naturalShare);
+        return new LabelResult(label, l1, attackSuccess, steps, seconds, index, converged, naturalShare, transfer);
     }
 
     /** This result with the natural-feature check's share set. */
     public LabelResult withNaturalShare(double share) {
-        return new LabelResult(label, l1, attackSuccess, steps, seconds, anomalyIndex, converged, share);
+        return new LabelResult(label, l1, attackSuccess, steps, seconds, anomalyIndex, converged, share, transfer);
+    }
+
+    /** This result with the transfer check's share set. */
+    public LabelResult withTransfer(double share) {
+        return new LabelResult(label, l1, attackSuccess, steps, seconds, anomalyIndex, converged, naturalShare, share);
     }
 }

@@ -127,7 +127,7 @@ public final class NeuralCleanse {
                 }
             }
             if (shard == null && !cancelled.getAsBoolean()) {
-                boolean checked = checkOutliers(report, store, clean);
+                boolean checked = checkOutliers(report, store, clean, data, files);
                 // Fast mode: a label flagged without being one of Neural Cleanse's outliers (by the test on ln L1)
                 // still has its short-search trigger; refine it for the report and the guard profile. The verdict
                 // stays the one its short search gave, as for every other label.
@@ -152,7 +152,8 @@ public final class NeuralCleanse {
      * MAD test, and the stored shares let other rules be measured on the scan later without scanning again (every
      * size test looks only below the median).
      */
-    private boolean checkOutliers(ScanReport.Builder report, TriggerStore store, Batch clean) throws NcguardException {
+    private boolean checkOutliers(ScanReport.Builder report, TriggerStore store, Batch clean, ImageSource data,
+            ScanFiles files) throws NcguardException {
         ScanReport before = report.build();
         List<Integer> unchecked = new ArrayList<>(uncheckedOutliers(before));
         before.labels().stream().filter(r -> r.converged() && r.naturalShare() == null && r.l1() < before.median())
@@ -172,6 +173,7 @@ public final class NeuralCleanse {
                 log.debug("label {}: natural share {}", label, String.format("%.0f%%", 100 * share));
             }
         }
+        measureTransfer(report, store, clean, data, files);
         ScanReport after = report.build();
         for (int label : after.flagged()) {
             log.info("label {} flagged: {}", label, after.result(label).orElseThrow().naturalShare() == null ? ""
@@ -181,6 +183,34 @@ public final class NeuralCleanse {
         log.info("natural-feature check of {} label(s) in {}s", unchecked.size(),
                 Math.round((System.nanoTime() - start) / 1e9));
         return true;
+    }
+
+    /**
+     * Runs the {@link TransferCheck} on every converged label below the median (every size test looks only there),
+     * so that rules can be measured on the stored scan later; the reference model is trained once, the check of a
+     * label is one pass over the clean samples.
+     */
+    private void measureTransfer(ScanReport.Builder report, TriggerStore store, Batch clean, ImageSource data,
+            ScanFiles files) throws NcguardException {
+        ScanReport before = report.build();
+        List<Integer> small = before.labels().stream()
+                .filter(r -> r.converged() && r.l1() < before.median() && r.transfer() == null)
+                .map(LabelResult::label).toList();
+        if (small.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        Batch training = sampleImages(data, Math.min(data.count(), TransferCheck.REFERENCE_IMAGES));
+        try (TransferCheck check = TransferCheck.open(files.referenceModel(), training, model.labels(), clean)) {
+            for (int label : small) {
+                ReversedTrigger trigger = store.load(label).orElseThrow(() -> new NcguardException("the trigger "
+                        + "file of label " + label + " is missing from the scan folder; start the scan over"));
+                double transfer = check.transfer(trigger);
+                report.transfer(label, transfer);
+                log.debug("label {}: transfer {}", label, String.format("%.1f%%", 100 * transfer));
+            }
+        }
+        log.info("transfer check of {} label(s) in {}s", small.size(), Math.round((System.nanoTime() - start) / 1e9));
     }
 
     private static List<Integer> uncheckedOutliers(ScanReport report) {

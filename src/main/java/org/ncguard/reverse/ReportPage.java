@@ -158,7 +158,10 @@ public final class ReportPage {
                     .append(Html.number(r.anomalyIndex(), 2)).append(", mask L1 ").append(Html.number(r.l1(), 2))
                     .append("; ").append(percent(r.naturalShare()))
                     .append(" of the stamped images lie among the label's own clean images in the model's"
-                            + " penultimate layer, so the trigger draws a natural feature of the label</li>\n");
+                            + " penultimate layer")
+                    .append(r.transfer() == null ? "" : String.format(Locale.ROOT, ", and it sends %.1f%% of other"
+                            + " labels' images to the label on a reference model nobody poisoned", 100 * r.transfer()))
+                    .append(", so the trigger draws a natural feature of the label</li>\n");
         }
         h.append("</ul>\n<p class=\"hint\">A planted trigger drives a path of its own: stamped images land away"
                 + " from the label's clean images. At ")
@@ -178,7 +181,7 @@ public final class ReportPage {
             h.append("<th>Class</th>");
         }
         h.append("<th>Mask L1</th><th>Anomaly index</th><th>Attack success</th><th>Steps</th><th>Seconds</th>"
-                + "<th>Converged</th><th>Natural share</th></tr></thead>\n<tbody>\n");
+                + "<th>Converged</th><th>Natural share</th><th>Transfer</th></tr></thead>\n<tbody>\n");
         for (LabelResult r : report.labels()) {
             boolean flagged = report.flagged().contains(r.label());
             h.append("<tr").append(flagged ? " class=\"flagged\"" : r.converged() ? "" : " class=\"not-converged\"")
@@ -193,7 +196,9 @@ public final class ReportPage {
                     .append(String.format(Locale.ROOT, "%.1f%%", 100 * r.attackSuccess())).append("</td><td>")
                     .append(r.steps()).append("</td><td>").append(Html.number(r.seconds(), 1)).append("</td><td>")
                     .append(r.converged() ? "yes" : "<strong>no</strong>").append("</td><td>")
-                    .append(r.naturalShare() == null ? "" : percent(r.naturalShare())).append("</td></tr>\n");
+                    .append(r.naturalShare() == null ? "" : percent(r.naturalShare())).append("</td><td>")
+                    .append(r.transfer() == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * r.transfer()))
+                    .append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n</section>\n");
     }

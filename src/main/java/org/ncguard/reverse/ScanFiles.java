@@ -42,6 +42,11 @@ public record ScanFiles(Path dir) {
     }
 
     /** The directory of trigger files and images. */
+    /** The model the transfer check trained on the scan's clean images, kept so that a resumed scan reuses it. */
+    public Path referenceModel() {
+        return dir.resolve("reference-model.onnx");
+    }
+
     public Path triggersDir() {
         return dir.resolve("triggers");
     }

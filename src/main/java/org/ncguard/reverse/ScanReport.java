@@ -382,6 +382,16 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             return this;
         }
 
+        /** Records what the transfer check measured for {@code label}, which must have a result. */
+        public Builder transfer(int label, double share) {
+            LabelResult result = results.get(label);
+            if (result == null) {
+                throw new IllegalArgumentException("label " + label + " has no result to check");
+            }
+            results.put(label, result.withTransfer(share));
+            return this;
+        }
+
         /** Adds several results, as {@link #result} does. */
         public Builder results(Collection<LabelResult> all) {
             all.forEach(this::result);

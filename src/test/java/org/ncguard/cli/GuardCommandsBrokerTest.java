@@ -168,8 +168,84 @@ class GuardCommandsBrokerTest {
     }
 
     @Test
+    void brokerSecurityOptionsAreCheckedBeforeStarting() {
+        CliRun noColon = CliRun.of("broker", "--port", "0", "--scram-user", "guard");
+        assertEquals(2, noColon.exitCode(), noColon.err());
+        assertTrue(noColon.err().contains("NAME:PASSWORD, found 'guard'"), noColon.err());
+
+        CliRun noUser = CliRun.of("broker", "--port", "0", "--super-user", "admin");
+        assertEquals(2, noUser.exitCode(), noUser.err());
+        assertTrue(noUser.err().contains("--super-user needs --scram-user"), noUser.err());
+
+        CliRun strange = CliRun.of("broker", "--port", "0", "--scram-user", "admin:pa\"ss", "--super-user", "admin");
+        assertEquals(2, strange.exitCode(), strange.err());
+        assertTrue(strange.err().contains("letters, digits"), strange.err());
+    }
+
+    @Test
+    void kafkaConfigFilesThatCannotWorkAreOneLineErrors() throws Exception {
+        Path modelFile = model();
+        CliRun missing = CliRun.of("publish-profile", "--bootstrap", "localhost:1", "--profile",
+                profile(OnnxModel.load(modelFile).sha256(), OnnxModel.load(modelFile)).toString(), "--config",
+                dir.resolve("absent.properties").toString());
+        assertEquals(2, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("Kafka config file not found"), missing.err());
+
+        CliRun directory = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "a=" + modelFile, "--config",
+                dir.toString());
+        assertEquals(2, directory.exitCode(), directory.err());
+        assertTrue(directory.err().contains("cannot read Kafka config file"), directory.err());
+
+        Path brokers = Files.writeString(dir.resolve("brokers.properties"), "bootstrap.servers=elsewhere:9092\n");
+        CliRun twice = CliRun.of("replay", "--bootstrap", "localhost:1", "--from", "0", "--profile", "p.json",
+                "--model", "a=" + modelFile, "--config", brokers.toString());
+        assertEquals(2, twice.exitCode(), twice.err());
+        assertTrue(twice.err().contains("give the brokers with --bootstrap"), twice.err());
+
+        Path protocol = Files.writeString(dir.resolve("protocol.properties"), "security.protocol=SASL_SSLX\n");
+        CliRun rejected = CliRun.of("serve", "--bootstrap", "localhost:1", "--model", "a=" + modelFile, "--config",
+                protocol.toString());
+        assertEquals(2, rejected.exitCode(), rejected.err());
+        assertTrue(rejected.err().contains("SASL_SSLX") && rejected.err().contains("security.protocol")
+                && rejected.err().contains("fix that setting in --config"), rejected.err());
+        assertEquals(1, rejected.err().strip().lines().count(), rejected.err());
+
+        Path jaas = Files.writeString(dir.resolve("jaas.properties"), "security.protocol=SASL_PLAINTEXT\n"
+                + "sasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=not a jaas line\n");
+        CliRun badLogin = CliRun.of("publish-profile", "--bootstrap", "localhost:1", "--profile",
+                profile(OnnxModel.load(modelFile).sha256(), OnnxModel.load(modelFile)).toString(), "--config",
+                jaas.toString());
+        assertEquals(2, badLogin.exitCode(), badLogin.err());
+        assertTrue(badLogin.err().contains("JAAS config") && badLogin.err().contains("settings of --config"),
+                badLogin.err());
+    }
+
+    @Test
+    void sendWritesRandomImagesOfTheModelsInputSizeAsRequests() throws Exception {
+        Path modelFile = model();
+        String bootstrap = SharedBroker.bootstrap();
+        String topic = "cli.send." + System.nanoTime();
+        CliRun run = CliRun.of("send", "--bootstrap", bootstrap, "--model", "m=" + modelFile, "--requests", topic,
+                "--count", "5", "--rate", "0");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("sent 5 requests for model m"), run.out());
+        try (TopicReader reader = new TopicReader(bootstrap, List.of(topic))) {
+            List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> l.size() >= 5, Duration.ofSeconds(30));
+            assertEquals(5, got.size());
+            var first = GuardSerdes.singleObject().requests().deserializer().deserialize(topic, got.get(0).value());
+            assertEquals("m", first.getModelId());
+            assertEquals(List.of(8L, 8L, 1L), first.getTensor().getShape());
+            assertEquals("UINT8", first.getTensor().getDatatype());
+            assertEquals(64, first.getTensor().getData().remaining());
+        }
+        CliRun bad = CliRun.of("send", "--bootstrap", bootstrap, "--model", modelFile.toString());
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--model takes ID=M.onnx"), bad.err());
+    }
+
+    @Test
     void guardCommandsHaveHelp() {
-        for (String command : new String[] {"serve", "publish-profile", "broker"}) {
+        for (String command : new String[] {"serve", "publish-profile", "broker", "send"}) {
             CliRun run = CliRun.of(command, "--help");
             assertEquals(0, run.exitCode());
             assertTrue(run.out().contains("Usage: ncguard " + command), run.out());

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import onnx.OnnxMl.NodeProto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +22,7 @@ import org.ncguard.engine.ParityCheck;
 import org.ncguard.engine.ScorerOptions;
 import org.ncguard.engine.translate.GraphTranslator;
 import org.ncguard.mitigate.patch.GraphIdentity;
+import org.ncguard.onnx.Onnx.NodeProto;
 import org.ncguard.testing.PatchFixtures;
 
 /**

@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import onnx.OnnxMl.ModelProto;
-import onnx.OnnxMl.NodeProto;
 import org.junit.jupiter.api.Test;
-import org.ncguard.AtomicFiles;
 import org.junit.jupiter.api.io.TempDir;
+import org.ncguard.AtomicFiles;
 import org.ncguard.engine.translate.GraphTranslator;
+import org.ncguard.onnx.Onnx.ModelProto;
+import org.ncguard.onnx.Onnx.NodeProto;
 import org.ncguard.testing.ModelFixtures;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -102,7 +102,7 @@ class BuiltModelsTest {
         INDArray bias = graph.parameterValues().get(lastBias).dup();
         bias.putScalar(7, 100f); // label 7 now wins everywhere
         Path patched = dir.resolve("patched.onnx");
-        AtomicFiles.write(patched, ModelEditor.withInitializers(model.proto(), Map.of(lastBias, bias)).toByteArray());
+        AtomicFiles.write(patched, OnnxTensors.withInitializers(model.proto(), Map.of(lastBias, bias)).toByteArray());
 
         OnnxModel reloaded = OnnxModel.load(patched);
         assertEquals(model.opset(), reloaded.opset());

@@ -1,6 +1,7 @@
 package org.ncguard.guard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -110,6 +111,18 @@ class GuardRegistryBrokerTest {
                 assertEquals(200, schema.statusCode(), schema.body());
                 assertTrue(schema.body().contains("InferenceRequest"), schema.body());
             }
+
+            // apicurio.registry.* settings (from --config) reach the serde: without auto-registration, a topic whose
+            // schema the registry has never seen cannot be written; the default serde then registers it.
+            GuardVerdict verdict = new GuardVerdict("v", "m", "s", null, null, "pass", null, null, null, 1L,
+                    Instant.EPOCH, false);
+            String topic = "strict-" + UUID.randomUUID();
+            GuardSerdes strict = GuardSerdes.registry(registry.url(), Map.of("apicurio.registry.auto-register",
+                    "false", "security.protocol", "PLAINTEXT"));
+            Exception refused = assertThrows(Exception.class, () -> strict.verdicts().serializer().serialize(topic,
+                    verdict));
+            assertTrue(String.valueOf(refused).contains("Could not resolve artifact"), refused.toString());
+            assertEquals(0, serdes.verdicts().serializer().serialize(topic, verdict)[0], "the control registers it");
         }
     }
 }

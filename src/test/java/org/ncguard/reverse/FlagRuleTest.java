@@ -81,24 +81,75 @@ class FlagRuleTest {
     static final double[] CLEAN_SHIRT = {72.3, 52.81, 84.31, 91.75, 83.29, 85.4, 58.62, 137.9, 47.1, 86.87};
     static final Double[] CLEAN_SHIRT_SHARES = {0.816, 0.856, null, null, 0.775, null, 0.373, null, 0.655};
 
+    /** ncguard's rule before the transfer check: the outlier tests, the natural share and the quarter guard. */
+    static final FlagRule SHARE_AND_GUARD = new FlagRule("mad2/log2.5+natural+guard0.25", 2, 2.5, 0, 0.5, 0.25);
+
     @Test
-    void ncguardFlagsAPlantedPatchTheMadTestMissesEvenWhenItLooksNatural() {
+    void aPlantedPatchTheMadTestMissesIsFlaggedEvenWhenItLooksNatural() {
         List<LabelResult> scan = results(COLOUR_INFECTED, COLOUR_INFECTED_SHARES);
         assertEquals(Map.of(), FlagRule.PAPER.flag(scan), "index 1.70: Neural Cleanse calls the model clean");
-        Map<Integer, String> flagged = FlagRule.NCGUARD.flag(scan);
+        Map<Integer, String> flagged = SHARE_AND_GUARD.flag(scan);
         assertEquals(List.of(7), List.copyOf(flagged.keySet()));
         // Its stamped images lie among label 7's own clean images (97%): only its size (0.13 of the median) tells.
         assertTrue(flagged.get(7).startsWith("anomaly index on ln L1 3.9"), flagged.get(7));
         assertTrue(flagged.get(7).endsWith("natural share 97%, but L1 under 0.25 of the median"), flagged.get(7));
+        // ncguard's rule flags it too: a natural-looking candidate needs a measured transfer to be cleared.
+        assertEquals(List.of(7), List.copyOf(FlagRule.NCGUARD.flag(scan).keySet()));
     }
 
     @Test
-    void ncguardKeepsACleanModelsLooselyClusteredLabelClear() {
+    void aCleanModelsLooselyClusteredLabelStaysClear() {
         List<LabelResult> scan = results(CLEAN_SHIRT, CLEAN_SHIRT_SHARES);
         assertEquals(List.of(1, 8), List.copyOf(FlagRule.PAPER.flag(scan).keySet()), "the paper's false alarm");
-        assertEquals(Map.of(), FlagRule.NCGUARD.flag(scan));
+        assertEquals(Map.of(), SHARE_AND_GUARD.flag(scan));
         // On ln L1 at 2 (not 2.5) the shirt, whose clean images mix with other garments' (share 37%), was flagged.
         assertEquals(List.of(6), List.copyOf(new FlagRule("log2", 2, 2, 0, 0.5, 0.25).flag(scan).keySet()));
+    }
+
+    /**
+     * A lab Fashion-MNIST model with a 3x3 checkerboard planted for label 2 (a scan measured here): its stamped images
+     * mix with the label's clean ones (share 59%) and its mask is 0.28 of the median, over the quarter guard; only the
+     * transfer check tells it from the trouser (label 1): 2.2% of other labels' images reach label 2 on a reference
+     * model, 60.3% reach the trouser.
+     */
+    static final double[] CHECKER_INFECTED = {55.95, 40.22, 17.51, 51.45, 76.59, 74.83, 48.42, 113.27, 68.73, 147.22};
+    static final Double[] CHECKER_SHARES = {0.94, 0.96, 0.59, 0.72, null, null, 0.02};
+    static final Double[] CHECKER_TRANSFER = {0.554, 0.603, 0.022, 0.083, null, null, 0.10};
+
+    static List<LabelResult> withTransfer(List<LabelResult> results, Double... transfer) {
+        List<LabelResult> out = new ArrayList<>();
+        for (LabelResult r : results) {
+            Double t = r.label() < transfer.length ? transfer[r.label()] : null;
+            out.add(t == null ? r : r.withTransfer(t));
+        }
+        return out;
+    }
+
+    @Test
+    void aNaturalLookingTriggerThatDoesNotTransferStaysFlagged() {
+        List<LabelResult> scan = withTransfer(results(CHECKER_INFECTED, CHECKER_SHARES), CHECKER_TRANSFER);
+        FlagRule shareOnly = new FlagRule("mad2/log2.5+natural+guard0.25", 2, 2.5, 0, 0.5, 0.25);
+        assertEquals(Map.of(), shareOnly.flag(scan), "the share and the guard alone clear the planted checkerboard");
+        FlagRule transfer = new FlagRule("transfer", 2, 2.5, 0, 0.5, 0.25, 0.05);
+        Map<Integer, String> flagged = transfer.flag(scan);
+        assertEquals(List.of(2), List.copyOf(flagged.keySet()));
+        assertTrue(flagged.get(2).endsWith("natural share 59%, but its trigger sends only 2.2% of other labels' images"
+                + " to it on a reference model (< 5%): planted, not a feature of the label"), flagged.get(2));
+        // Without a measured transfer, a rule that asks for one keeps the candidate flagged and says why.
+        assertTrue(transfer.flag(results(CHECKER_INFECTED, CHECKER_SHARES)).get(2).endsWith("transfer check not run"));
+    }
+
+    @Test
+    void aTransferRuleClearsANaturalTriggerWhateverItsShare() {
+        // The shirt of CLEAN_SHIRT (share 37%) picked on ln L1 at 2: a transfer of 15% clears it, 1% does not.
+        FlagRule rule = new FlagRule("log2+transfer", 2, 2, 0, 0, 0, 0.06);
+        List<LabelResult> clean = results(CLEAN_SHIRT, CLEAN_SHIRT_SHARES);
+        Double[] natural = {0.3, 0.4, null, null, 0.3, null, 0.15, null, 0.2};
+        assertEquals(Map.of(), rule.flag(withTransfer(clean, natural)));
+        natural[6] = 0.01;
+        assertEquals(List.of(6), List.copyOf(rule.flag(withTransfer(clean, natural)).keySet()));
+        assertThrows(IllegalArgumentException.class, () -> new FlagRule("neg", 2, 0, 0, 0.5, 0, -0.1));
+        assertThrows(IllegalArgumentException.class, () -> LabelResult.converged(0, 1, 1, 1, 1).withTransfer(1.5));
     }
 
     @Test

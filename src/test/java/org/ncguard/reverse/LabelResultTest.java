@@ -16,9 +16,9 @@ class LabelResultTest {
         assertTrue(ok.converged());
         assertEquals(12.5, ok.l1(), 0.0);
         assertNull(LabelResult.notConverged(3, 0.4, 1000, 90).l1());
-        assertThrows(IllegalArgumentException.class, () -> new LabelResult(3, null, 1, 1, 1, null, true, null));
-        assertThrows(IllegalArgumentException.class, () -> new LabelResult(3, 5.0, 1, 1, 1, null, false, null));
-        assertThrows(IllegalArgumentException.class, () -> new LabelResult(3, null, 1, 1, 1, 2.0, false, null));
+        assertThrows(IllegalArgumentException.class, () -> new LabelResult(3, null, 1, 1, 1, null, true, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new LabelResult(3, 5.0, 1, 1, 1, null, false, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new LabelResult(3, null, 1, 1, 1, 2.0, false, null, null));
     }
 
     @Test

@@ -6,12 +6,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import onnx.OnnxMl.GraphProto;
-import onnx.OnnxMl.ModelProto;
-import onnx.OnnxMl.NodeProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.ModelEditor;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.onnx.Onnx.GraphProto;
+import org.ncguard.onnx.Onnx.ModelProto;
+import org.ncguard.onnx.Onnx.NodeProto;
 
 /**
  * Extends an ONNX classifier with its own backward pass to the input, so that ONNX Runtime computes the input

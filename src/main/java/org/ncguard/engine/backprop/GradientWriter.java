@@ -5,13 +5,13 @@ import static org.ncguard.engine.OnnxAttributes.attr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import onnx.OnnxMl.AttributeProto;
-import onnx.OnnxMl.NodeProto;
-import onnx.OnnxMl.TensorProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.OnnxGraph;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.engine.OnnxTensors;
+import org.ncguard.onnx.Onnx.AttributeProto;
+import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.onnx.Onnx.TensorProto;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -7,9 +7,9 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Set;
-import onnx.OnnxMl.ModelProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.onnx.Onnx.ModelProto;
 
 /** Input gradients from ONNX Runtime, running a model extended by {@link BackwardGraph}. */
 final class OrtInputGradients implements InputGradients {

@@ -10,11 +10,11 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.Map;
-import onnx.OnnxMl.GraphProto;
-import onnx.OnnxMl.NodeProto;
-import onnx.OnnxMl.ValueInfoProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.onnx.Onnx.GraphProto;
+import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.onnx.Onnx.ValueInfoProto;
 
 /**
  * The shape of every tensor of a model, and the value of its small integer tensors (shape arithmetic, pad amounts),

@@ -1,8 +1,8 @@
 package org.ncguard.engine.translate;
 
 import java.util.Map;
-import onnx.OnnxMl.NodeProto;
 import org.ncguard.engine.OnnxGraph;
+import org.ncguard.onnx.Onnx.NodeProto;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

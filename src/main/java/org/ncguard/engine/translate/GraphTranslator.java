@@ -4,11 +4,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import onnx.OnnxMl.NodeProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.DifferentiableModel;
 import org.ncguard.engine.OnnxGraph;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.onnx.Onnx.NodeProto;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -63,8 +63,22 @@ public final class GraphTranslator {
      * model's input shape (for example a trigger stamped onto a placeholder).
      */
     public static DifferentiableModel translate(OnnxModel model, SameDiff sd, SDVariable input) throws NcguardException {
+        return translate(model, sd, input, false);
+    }
+
+    /**
+     * As {@link #translate(OnnxModel, SameDiff, SDVariable)}, but batch normalisation uses each batch's own
+     * statistics, reported by {@link DifferentiableModel#batchStatistics()}: the graph for training a network.
+     */
+    public static DifferentiableModel translateForTraining(OnnxModel model, SameDiff sd, SDVariable input)
+            throws NcguardException {
+        return translate(model, sd, input, true);
+    }
+
+    private static DifferentiableModel translate(OnnxModel model, SameDiff sd, SDVariable input, boolean training)
+            throws NcguardException {
         checkSupported(model);
-        TranslationContext ctx = new TranslationContext(sd, model.graph(), model.opset());
+        TranslationContext ctx = new TranslationContext(sd, model.graph(), model.opset(), training);
         ctx.bindInput(model.input().name(), input, model.input().dims());
         for (NodeProto node : model.proto().getGraph().getNodeList()) {
             MAPPERS.get(node.getOpType()).map(node, ctx);
@@ -72,7 +86,8 @@ public final class GraphTranslator {
         SDVariable output = graphNode(ctx, model, model.outputName());
         SDVariable logits = graphNode(ctx, model, model.logitsName());
         SDVariable penultimate = graphNode(ctx, model, model.penultimate().tensor());
-        return new DifferentiableModel(model, sd, input, output, logits, penultimate, ctx.parameters());
+        return new DifferentiableModel(model, sd, input, output, logits, penultimate, ctx.parameters(),
+                ctx.batchStatistics());
     }
 
     private static SDVariable graphNode(TranslationContext ctx, OnnxModel model, String tensor) throws NcguardException {

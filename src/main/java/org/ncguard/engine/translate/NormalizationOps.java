@@ -1,12 +1,13 @@
 package org.ncguard.engine.translate;
 
 import java.util.Map;
-import onnx.OnnxMl.NodeProto;
 import org.ncguard.NcguardException;
+import org.ncguard.engine.BatchStatistics;
 import org.ncguard.engine.OnnxGraph;
+import org.ncguard.onnx.Onnx.NodeProto;
 import org.nd4j.autodiff.samediff.SDVariable;
 
-/** BatchNormalization in inference form, Softmax and LogSoftmax. */
+/** BatchNormalization (with running statistics, or the batch's own while training), Softmax and LogSoftmax. */
 final class NormalizationOps {
 
     private NormalizationOps() {}
@@ -53,12 +54,23 @@ final class NormalizationOps {
         float eps = OnnxGraph.floatAttribute(node, "epsilon", 1e-5f);
         var sd = ctx.sd();
         long[] perChannel = in.length == 4 ? new long[] {1, c, 1, 1} : new long[] {1, c};
+        SDVariable x = ctx.variable(node, 0);
         SDVariable scale = sd.reshape(ctx.variable(node, 1), perChannel);
         SDVariable bias = sd.reshape(ctx.variable(node, 2), perChannel);
-        SDVariable mean = sd.reshape(ctx.frozen(node, 3), perChannel);
-        SDVariable variance = sd.reshape(ctx.frozen(node, 4), perChannel);
+        SDVariable mean;
+        SDVariable variance;
+        if (ctx.training()) {
+            int[] axes = in.length == 4 ? new int[] {0, 2, 3} : new int[] {0};
+            mean = sd.mean(x, true, axes);
+            variance = sd.mean(sd.math().square(x.sub(mean)), true, axes);
+            long valuesPerImage = in.length == 4 ? in[2] * in[3] : 1;
+            ctx.addBatchStatistics(new BatchStatistics(node.getInput(3), node.getInput(4), mean, variance,
+                    OnnxGraph.floatAttribute(node, "momentum", 0.9f), valuesPerImage));
+        } else {
+            mean = sd.reshape(ctx.frozen(node, 3), perChannel);
+            variance = sd.reshape(ctx.frozen(node, 4), perChannel);
+        }
         SDVariable inverseStd = sd.math().rsqrt(variance.add(eps));
-        SDVariable y = ctx.variable(node, 0).sub(mean).mul(inverseStd.mul(scale)).add(bias);
-        ctx.put(node, 0, y, in);
+        ctx.put(node, 0, x.sub(mean).mul(inverseStd.mul(scale)).add(bias), in);
     }
 }

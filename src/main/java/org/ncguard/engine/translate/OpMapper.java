@@ -1,7 +1,7 @@
 package org.ncguard.engine.translate;
 
-import onnx.OnnxMl.NodeProto;
 import org.ncguard.NcguardException;
+import org.ncguard.onnx.Onnx.NodeProto;
 
 /** Translates one ONNX node into SameDiff ops (or folds it into a constant), recording its outputs. */
 @FunctionalInterface

@@ -1,9 +1,9 @@
 package org.ncguard.engine.translate;
 
 import java.util.Map;
-import onnx.OnnxMl.NodeProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.OnnxGraph;
+import org.ncguard.onnx.Onnx.NodeProto;
 import org.nd4j.enums.PadMode;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;

@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import onnx.OnnxMl.AttributeProto;
-import onnx.OnnxMl.NodeProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.OnnxGraph;
 import org.ncguard.engine.OnnxTensors;
+import org.ncguard.onnx.Onnx.AttributeProto;
+import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.onnx.Onnx.TensorProto;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -149,9 +150,9 @@ final class ShapeOps {
     private static void cast(NodeProto node, TranslationContext ctx) throws NcguardException {
         Value in = ctx.input(node, 0);
         long to = OnnxGraph.intAttribute(node, "to", 1);
-        boolean toFloat = to == onnx.OnnxMl.TensorProto.DataType.FLOAT_VALUE;
-        boolean toLong = to == onnx.OnnxMl.TensorProto.DataType.INT64_VALUE
-                || to == onnx.OnnxMl.TensorProto.DataType.INT32_VALUE;
+        boolean toFloat = to == TensorProto.DataType.FLOAT_VALUE;
+        boolean toLong = to == TensorProto.DataType.INT64_VALUE
+                || to == TensorProto.DataType.INT32_VALUE;
         if (in.isConstant() && (toFloat || toLong)) {
             ctx.putConstant(node, 0, in.constant().castTo(toFloat ? DataType.FLOAT : DataType.LONG));
         } else if (!in.isConstant() && toFloat) {

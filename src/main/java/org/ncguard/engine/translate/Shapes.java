@@ -1,7 +1,7 @@
 package org.ncguard.engine.translate;
 
-import onnx.OnnxMl.NodeProto;
 import org.ncguard.NcguardException;
+import org.ncguard.onnx.Onnx.NodeProto;
 
 /** Static shape arithmetic; -1 stands for the batch dimension. */
 final class Shapes {

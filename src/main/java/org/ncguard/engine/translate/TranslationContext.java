@@ -1,14 +1,17 @@
 package org.ncguard.engine.translate;
 
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import onnx.OnnxMl.NodeProto;
-import onnx.OnnxMl.TensorProto;
 import org.ncguard.NcguardException;
+import org.ncguard.engine.BatchStatistics;
 import org.ncguard.engine.OnnxGraph;
 import org.ncguard.engine.OnnxTensors;
+import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.onnx.Onnx.TensorProto;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,11 +26,28 @@ final class TranslationContext {
     private final Map<String, Value> values = new HashMap<>();
     private final Map<String, SDVariable> parameters = new LinkedHashMap<>();
     private final Map<String, SDVariable> frozen = new HashMap<>();
+    private final boolean training;
+    private final List<BatchStatistics> batchStatistics = new ArrayList<>();
 
-    TranslationContext(SameDiff sd, OnnxGraph graph, long opset) {
+    TranslationContext(SameDiff sd, OnnxGraph graph, long opset, boolean training) {
         this.sd = sd;
         this.graph = graph;
         this.opset = opset;
+        this.training = training;
+    }
+
+    /** Whether batch normalisation uses each batch's own statistics, as while training a network. */
+    boolean training() {
+        return training;
+    }
+
+    /** The batch-norm statistics that training must average into the running ones, in graph order. */
+    List<BatchStatistics> batchStatistics() {
+        return batchStatistics;
+    }
+
+    void addBatchStatistics(BatchStatistics statistics) {
+        batchStatistics.add(statistics);
     }
 
     SameDiff sd() {

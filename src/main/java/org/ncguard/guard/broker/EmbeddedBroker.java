@@ -10,15 +10,27 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.ncguard.NcguardException;
@@ -59,6 +71,18 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @throws NcguardException when the port is taken or the directory cannot be used
      */
     public static EmbeddedBroker start(int port, Path dir) throws NcguardException {
+        return start(port, dir, BrokerSecurity.NONE);
+    }
+
+    /**
+     * Starts a broker whose client port takes only the logins (and, with ACLs, only the operations) {@code security}
+     * allows, and waits until it answers and knows every SCRAM user.
+     *
+     * @param port the client port; 0 for a free one
+     * @param dir  the log directory, kept across runs; null for a temporary one deleted at {@link #close()}
+     * @throws NcguardException when the port is taken or the directory cannot be used
+     */
+    public static EmbeddedBroker start(int port, Path dir, BrokerSecurity security) throws NcguardException {
         if (port < 0 || port > 65535) {
             throw new NcguardException("port must be 0 (a free one) to 65535, found " + port);
         }
@@ -73,6 +97,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         int controllerPort = freePort();
         Path data = logs.toAbsolutePath().resolve("data");
         Properties props = config(data, clientPort, controllerPort);
+        Internal internal = null;
+        if (security.authenticates()) {
+            internal = new Internal(freePort(), Uuid.randomUuid().toString());
+            props.putAll(secured(clientPort, controllerPort, internal, security));
+        }
         if (!Files.exists(data.resolve("meta.properties"))) {
             format(props, logs); // a kept directory is formatted once, on its first run
         }
@@ -84,8 +113,59 @@ public final class EmbeddedBroker implements AutoCloseable {
                     e);
         }
         EmbeddedBroker broker = new EmbeddedBroker(server, clientPort, logs, ownsDir);
-        broker.awaitReady();
+        broker.awaitReady(internal, security);
         return broker;
+    }
+
+    /**
+     * The broker's own listener and login (broker to broker, broker to controller): SASL PLAIN with a password made
+     * for this run, since KRaft controllers cannot check SCRAM logins, whose credentials live in the metadata they
+     * serve.
+     */
+    private record Internal(int port, String password) {
+
+        static final String USER = "ncguard-broker";
+
+        String jaas() {
+            return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + USER
+                    + "\" password=\"" + password + "\" user_" + USER + "=\"" + password + "\";";
+        }
+
+        Properties admin() {
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + port);
+            p.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT");
+            p.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+            p.put(SaslConfigs.SASL_JAAS_CONFIG, jaas());
+            return p;
+        }
+    }
+
+    /** Listeners and logins for {@code security}: SCRAM-SHA-512 on the client port, PLAIN inside. */
+    private static Properties secured(int clientPort, int controllerPort, Internal internal, BrokerSecurity security) {
+        Properties p = new Properties();
+        p.put("listeners", "CLIENT://" + HOST + ":" + clientPort + ",INTERNAL://" + HOST + ":" + internal.port()
+                + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "CLIENT://" + HOST + ":" + clientPort + ",INTERNAL://" + HOST + ":"
+                + internal.port());
+        p.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.put("inter.broker.listener.name", "INTERNAL");
+        p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name.client.sasl.enabled.mechanisms", BrokerSecurity.MECHANISM);
+        p.put("listener.name.client.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        for (String listener : new String[] {"internal", "controller"}) {
+            p.put("listener.name." + listener + ".sasl.enabled.mechanisms", "PLAIN");
+            p.put("listener.name." + listener + ".plain.sasl.jaas.config", internal.jaas());
+        }
+        if (security.authorizes()) {
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("allow.everyone.if.no.acl.found", "false");
+            p.put("super.users", Stream.concat(Stream.of(Internal.USER), security.superUsers().stream().sorted())
+                    .map(u -> "User:" + u).collect(Collectors.joining(";")));
+        }
+        return p;
     }
 
     /** The broker settings for one node. */
@@ -136,14 +216,48 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws NcguardException {
+    private void awaitReady(Internal internal, BrokerSecurity security) throws NcguardException {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = Admin.create(internal == null ? p : internal.admin())) {
             admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
+            addScramUsers(admin, security.scramUsers());
         } catch (Exception e) {
             close();
             throw new NcguardException("the Kafka broker on " + bootstrap() + " did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates (or updates) the SCRAM users and waits until the broker knows them all. Done through the admin API
+     * rather than at format time, so that a kept directory takes new users and passwords too.
+     */
+    private static void addScramUsers(Admin admin, Map<String, String> users) throws Exception {
+        if (users.isEmpty()) {
+            return;
+        }
+        List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+        users.forEach((name, password) -> upserts.add(new UserScramCredentialUpsertion(name,
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)));
+        admin.alterUserScramCredentials(upserts).all().get(60, TimeUnit.SECONDS);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!known(admin, users.keySet())) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("the SCRAM users " + users.keySet() + " did not appear within 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean known(Admin admin, Set<String> users) throws Exception {
+        try {
+            return admin.describeUserScramCredentials(List.copyOf(users)).all().get(30, TimeUnit.SECONDS).keySet()
+                    .containsAll(users);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ResourceNotFoundException) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.ncguard.NcguardException;
+import org.ncguard.guard.ClientSettings;
 
 /** The replay's topics: the requests topic must exist; the outputs are created, with its partition count, if missing. */
 final class ReplayTopics {
@@ -47,8 +48,7 @@ final class ReplayTopics {
             }
             return partitions;
         } catch (ExecutionException | TimeoutException | KafkaException e) {
-            Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new NcguardException("cannot reach Kafka at " + config.bootstrap() + ": " + c.getMessage()
+            throw new NcguardException("cannot reach Kafka at " + config.bootstrap() + ": " + ClientSettings.explain(e)
                     + " (check --bootstrap and --config)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -22,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ncguard.NcguardException;
 import org.ncguard.avro.GuardVerdict;
 import org.ncguard.avro.InferenceRequest;
+import org.ncguard.guard.ClientSettings;
 import org.ncguard.guard.GuardEngine;
 import org.ncguard.guard.GuardMode;
 import org.ncguard.guard.GuardPolicy;
@@ -92,9 +92,7 @@ public final class Replayer {
      *                          no records, or the outputs cannot be written
      */
     public ReplaySummary run() throws NcguardException {
-        Properties common = new Properties();
-        common.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        common.putAll(config.kafka());
+        Properties common = ClientSettings.of(config.bootstrap(), config.kafka());
         int partitions = ReplayTopics.ensure(common, config);
         Properties cp = new Properties();
         cp.putAll(common);
@@ -126,8 +124,8 @@ public final class Replayer {
             }
             return tally.summary(config, profile.profileId(), plan.resumed(), complete);
         } catch (KafkaException e) {
-            throw new NcguardException("replay against " + config.bootstrap() + " failed: " + e.getMessage()
-                    + " (check --bootstrap and --config; progress so far is kept, run again to resume)", e);
+            throw new NcguardException("replay against " + config.bootstrap() + " failed: "
+                    + ClientSettings.explain(e) + " (progress so far is kept, run again to resume)", e);
         }
     }
 

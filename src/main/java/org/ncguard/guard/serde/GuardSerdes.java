@@ -92,7 +92,24 @@ public final class GuardSerdes {
      * @param url the registry's v3 API, {@code http://HOST:PORT/apis/registry/v3}
      */
     public static GuardSerdes registry(String url) {
-        Map<String, Object> config = registryConfig(url);
+        return registry(url, Map.of());
+    }
+
+    /**
+     * The Confluent wire format through a registry that needs settings of its own (login, TLS).
+     *
+     * @param url      the registry's v3 API, {@code http://HOST:PORT/apis/registry/v3}
+     * @param settings client settings ({@code --config}); those named {@code apicurio.registry.*} (e.g.
+     *                 {@code apicurio.registry.auth.username}, {@code apicurio.registry.tls.truststore.location})
+     *                 go to Apicurio's serde and override ncguard's
+     */
+    public static GuardSerdes registry(String url, Map<String, String> settings) {
+        Map<String, Object> config = new HashMap<>(registryConfig(url));
+        settings.forEach((k, v) -> {
+            if (k.startsWith(REGISTRY_PREFIX)) {
+                config.put(k, v);
+            }
+        });
         return new GuardSerdes("confluent wire format via " + url, registrySerde(config), registrySerde(config),
                 registrySerde(config), registrySerde(config), () -> {
                     Serde<Object> s = registrySerde(config);
@@ -100,6 +117,9 @@ public final class GuardSerdes {
                     return new RegistryRequestReader(d);
                 });
     }
+
+    /** Where the Apicurio serde's own settings start. */
+    public static final String REGISTRY_PREFIX = "apicurio.registry.";
 
     /** The Apicurio serde settings for a registry: auto-register, no headers, content ids as schema ids. */
     public static Map<String, Object> registryConfig(String url) {

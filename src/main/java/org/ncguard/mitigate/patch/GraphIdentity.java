@@ -1,9 +1,9 @@
 package org.ncguard.mitigate.patch;
 
 import java.util.List;
-import onnx.OnnxMl.GraphProto;
-import onnx.OnnxMl.ModelProto;
-import onnx.OnnxMl.TensorProto;
+import org.ncguard.onnx.Onnx.GraphProto;
+import org.ncguard.onnx.Onnx.ModelProto;
+import org.ncguard.onnx.Onnx.TensorProto;
 
 /**
  * Whether a patched model is the original with other weight values only: the same nodes (names, ops, wiring,

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import onnx.OnnxMl.ModelProto;
 import org.ncguard.NcguardException;
 import org.ncguard.data.Batch;
 import org.ncguard.data.DataSources;
@@ -26,6 +25,7 @@ import org.ncguard.engine.Versions;
 import org.ncguard.engine.translate.GraphTranslator;
 import org.ncguard.mitigate.ModelImages;
 import org.ncguard.mitigate.ScanTriggers;
+import org.ncguard.onnx.Onnx.ModelProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import onnx.OnnxMl.ModelProto;
-import onnx.OnnxMl.NodeProto;
-import onnx.OnnxMl.TensorProto;
 import org.ncguard.NcguardException;
-import org.ncguard.engine.ModelEditor;
 import org.ncguard.engine.OnnxGraph;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.engine.OnnxTensors;
+import org.ncguard.onnx.Onnx.ModelProto;
+import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.onnx.Onnx.TensorProto;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -137,6 +136,6 @@ public record PrunableLayer(PruneLayer kind, String activation, int units, List<
             }
             values.put(slice.initializer(), Nd4j.create(v, shape, 'c'));
         }
-        return ModelEditor.withInitializers(model.proto(), values);
+        return OnnxTensors.withInitializers(model.proto(), values);
     }
 }

@@ -2,9 +2,9 @@ package org.ncguard.mitigate.patch;
 
 import java.util.ArrayList;
 import java.util.List;
-import onnx.OnnxMl.ModelProto;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.onnx.Onnx.ModelProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

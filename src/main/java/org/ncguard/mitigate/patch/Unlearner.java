@@ -2,7 +2,6 @@ package org.ncguard.mitigate.patch;
 
 import java.util.Arrays;
 import java.util.List;
-import onnx.OnnxMl.ModelProto;
 import org.ncguard.NcguardException;
 import org.ncguard.data.Batch;
 import org.ncguard.data.ImageSource;
@@ -13,6 +12,7 @@ import org.ncguard.lab.TrainedModel;
 import org.ncguard.lab.Trainer;
 import org.ncguard.lab.TrainingOptions;
 import org.ncguard.mitigate.ModelImages;
+import org.ncguard.onnx.Onnx.ModelProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

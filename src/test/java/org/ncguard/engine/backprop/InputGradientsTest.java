@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.onnx.Onnx.NodeProto;
 import org.ncguard.testing.ModelFixtures;
 import org.ncguard.testing.TorchFixtures;
 import org.ncguard.testing.TorchFixtures.Fixture;
@@ -61,7 +62,7 @@ class InputGradientsTest {
         var g = model.proto().getGraph().toBuilder();
         var first = g.getNode(0);
         g.setNode(0, first.toBuilder().setOutput(0, "conv.raw").build());
-        g.addNode(0, onnx.OnnxMl.NodeProto.newBuilder().setOpType("Softmax").setName("inner_softmax")
+        g.addNode(0, NodeProto.newBuilder().setOpType("Softmax").setName("inner_softmax")
                 .addInput("conv.raw").addOutput(first.getOutput(0))
                 .addAttribute(org.ncguard.engine.OnnxAttributes.attr("axis", 1L)).build());
         // Keep topological order: the Softmax must come after the Conv that feeds it.

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import onnx.OnnxMl.ModelProto;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.engine.OnnxModel;
@@ -13,6 +12,7 @@ import org.ncguard.engine.OnnxTensors;
 import org.ncguard.engine.OrtScorer;
 import org.ncguard.engine.ScorerOptions;
 import org.ncguard.engine.Scores;
+import org.ncguard.onnx.Onnx.ModelProto;
 import org.ncguard.testing.ModelFixtures;
 
 /** Pruning edits initializer values only, and a pruned unit really stops contributing. */
