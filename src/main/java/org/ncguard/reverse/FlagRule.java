@@ -20,10 +20,14 @@ import java.util.Map;
  *       on L1 and 2.7 on ln L1;</li>
  *   <li>size: L1 under {@code smallFraction} of the median.</li>
  * </ul>
- * A candidate is flagged unless its natural share ({@link NaturalFeatureCheck}) is at least {@code naturalShare},
- * its trigger transfers ({@link TransferCheck}) to a reference model at least {@code minTransfer}, and its L1 is at
- * least {@code guardFraction} of the median. A candidate not checked yet (no share, or no transfer where one is
- * needed) is flagged.
+ * A candidate is cleared as a natural feature of its label when its L1 is at least {@code guardFraction} of the median
+ * and, where the rule asks for it ({@code minTransfer} above 0) and it was measured, its trigger transfers
+ * ({@link TransferCheck}) to a reference model nobody poisoned at least {@code minTransfer}; otherwise (no transfer
+ * asked or measured: a reference model too weak to learn the labels measures none) when its natural share
+ * ({@link NaturalFeatureCheck}) is at least {@code naturalShare}. The transfer decides where it is known because it
+ * told apart what the share did not: planted checkerboards and colour patches whose stamped images mix with their
+ * label's clean images, and shirts, natural but with clean images that mix with other garments'. A candidate with
+ * neither measure is flagged.
  *
  * @param name            short name for tables and reports
  * @param madThreshold    index above which the outlier test on L1 picks a label; 0 turns the test off
@@ -31,7 +35,7 @@ import java.util.Map;
  * @param smallFraction   fraction of the median L1 under which a label is picked; 0 turns the test off
  * @param naturalShare    share from which a candidate is a natural feature and cleared; above 1, never cleared
  * @param guardFraction   fraction of the median under which a candidate stays flagged whatever its share; 0: none
- * @param minTransfer     transfer under which a natural-looking candidate stays flagged; 0: not asked
+ * @param minTransfer     transfer from which a candidate is natural, where measured; 0: the share decides
  */
 public record FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction,
                        double naturalShare, double guardFraction, double minTransfer) {
@@ -101,19 +105,20 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
             String why = candidate.getValue();
             if (naturalShare > 1) {
                 flagged.put(r.label(), why);
+            } else if (minTransfer > 0 && r.transfer() != null) {
+                if (r.transfer() < minTransfer) {
+                    flagged.put(r.label(), why + String.format(Locale.ROOT, "; on a reference model nobody poisoned "
+                            + "its trigger sends only %.1f%% of other labels' images to it (< %s%%): planted, not a "
+                            + "feature of the label", 100 * r.transfer(), trim(100 * minTransfer)));
+                } else if (r.l1() < guardFraction * median) {
+                    flagged.put(r.label(), why + String.format(Locale.ROOT, "; it transfers (%.0f%%), but L1 is under "
+                            + "%s of the median", 100 * r.transfer(), trim(guardFraction)));
+                }
             } else if (r.naturalShare() == null) {
                 flagged.put(r.label(), why + "; natural-feature check not run");
             } else if (r.naturalShare() < naturalShare) {
                 flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%% < %.0f%%: not a "
                         + "natural feature", 100 * r.naturalShare(), 100 * naturalShare));
-            } else if (minTransfer > 0 && r.transfer() == null) {
-                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%%, transfer check not "
-                        + "run", 100 * r.naturalShare()));
-            } else if (r.transfer() != null && r.transfer() < minTransfer) {
-                flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%%, but its trigger "
-                        + "sends only %.1f%% of other labels' images to it on a reference model (< %s%%): planted, "
-                        + "not a feature of the label", 100 * r.naturalShare(), 100 * r.transfer(),
-                        trim(100 * minTransfer)));
             } else if (r.l1() < guardFraction * median) {
                 flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural share %.0f%%, but L1 under %s "
                         + "of the median", 100 * r.naturalShare(), trim(guardFraction)));

@@ -202,6 +202,14 @@ public final class NeuralCleanse {
         long start = System.nanoTime();
         Batch training = sampleImages(data, Math.min(data.count(), TransferCheck.REFERENCE_IMAGES));
         try (TransferCheck check = TransferCheck.open(files.referenceModel(), training, model.labels(), clean)) {
+            if (!check.competent()) {
+                log.warn("transfer check skipped: the reference model reached {}% on held-out clean images (under "
+                        + "{}%), too few clean images per label to learn them; the verdict rests on the natural share "
+                        + "and the size guard. Give more clean images with --data to use it.",
+                        Math.round(100 * check.referenceAccuracy()), Math.round(100 * TransferCheck.MIN_REFERENCE_ACCURACY));
+                return;
+            }
+            log.info("reference model: {}% on held-out clean images", Math.round(100 * check.referenceAccuracy()));
             for (int label : small) {
                 ReversedTrigger trigger = store.load(label).orElseThrow(() -> new NcguardException("the trigger "
                         + "file of label " + label + " is missing from the scan folder; start the scan over"));

@@ -93,7 +93,7 @@ class FlagRuleTest {
         // Its stamped images lie among label 7's own clean images (97%): only its size (0.13 of the median) tells.
         assertTrue(flagged.get(7).startsWith("anomaly index on ln L1 3.9"), flagged.get(7));
         assertTrue(flagged.get(7).endsWith("natural share 97%, but L1 under 0.25 of the median"), flagged.get(7));
-        // ncguard's rule flags it too: a natural-looking candidate needs a measured transfer to be cleared.
+        // ncguard's rule flags it too (no transfer was measured on this scan: the guard decides).
         assertEquals(List.of(7), List.copyOf(FlagRule.NCGUARD.flag(scan).keySet()));
     }
 
@@ -133,21 +133,27 @@ class FlagRuleTest {
         FlagRule transfer = new FlagRule("transfer", 2, 2.5, 0, 0.5, 0.25, 0.05);
         Map<Integer, String> flagged = transfer.flag(scan);
         assertEquals(List.of(2), List.copyOf(flagged.keySet()));
-        assertTrue(flagged.get(2).endsWith("natural share 59%, but its trigger sends only 2.2% of other labels' images"
-                + " to it on a reference model (< 5%): planted, not a feature of the label"), flagged.get(2));
-        // Without a measured transfer, a rule that asks for one keeps the candidate flagged and says why.
-        assertTrue(transfer.flag(results(CHECKER_INFECTED, CHECKER_SHARES)).get(2).endsWith("transfer check not run"));
+        assertTrue(flagged.get(2).endsWith("on a reference model nobody poisoned its trigger sends only 2.2% of other "
+                + "labels' images to it (< 5%): planted, not a feature of the label"), flagged.get(2));
+        assertEquals(List.of(2), List.copyOf(FlagRule.NCGUARD.flag(scan).keySet()));
+        // Without a measured transfer (a reference model too weak to learn the labels), the rule falls back on the
+        // share and the guard.
+        assertEquals(Map.of(), transfer.flag(results(CHECKER_INFECTED, CHECKER_SHARES)));
     }
 
     @Test
-    void aTransferRuleClearsANaturalTriggerWhateverItsShare() {
-        // The shirt of CLEAN_SHIRT (share 37%) picked on ln L1 at 2: a transfer of 15% clears it, 1% does not.
-        FlagRule rule = new FlagRule("log2+transfer", 2, 2, 0, 0, 0, 0.06);
-        List<LabelResult> clean = results(CLEAN_SHIRT, CLEAN_SHIRT_SHARES);
-        Double[] natural = {0.3, 0.4, null, null, 0.3, null, 0.15, null, 0.2};
-        assertEquals(Map.of(), rule.flag(withTransfer(clean, natural)));
-        natural[6] = 0.01;
-        assertEquals(List.of(6), List.copyOf(rule.flag(withTransfer(clean, natural)).keySet()));
+    void transferAboveTheBarClearsANaturalLookingTrigger() {
+        // The same checkerboard, had its trigger worked on the reference model like the trouser's: cleared.
+        Double[] natural = CHECKER_TRANSFER.clone();
+        natural[2] = 0.3;
+        FlagRule transfer = new FlagRule("transfer", 2, 2.5, 0, 0.5, 0.25, 0.05);
+        assertEquals(Map.of(), transfer.flag(withTransfer(results(CHECKER_INFECTED, CHECKER_SHARES), natural)));
+        // A shirt-like candidate whose stamped images mix with other labels' (share 37%) but whose trigger works on
+        // the reference model: natural, where the share alone flags it.
+        List<LabelResult> shirt = results(CLEAN_SHIRT, CLEAN_SHIRT_SHARES);
+        FlagRule log2 = new FlagRule("log2", 2, 2, 0, 0.5, 0.25, 0.05);
+        assertEquals(List.of(6), List.copyOf(log2.flag(shirt).keySet()));
+        assertEquals(Map.of(), log2.flag(withTransfer(shirt, 0.4, 0.5, null, null, 0.3, null, 0.15, null, 0.3)));
         assertThrows(IllegalArgumentException.class, () -> new FlagRule("neg", 2, 0, 0, 0.5, 0, -0.1));
         assertThrows(IllegalArgumentException.class, () -> LabelResult.converged(0, 1, 1, 1, 1).withTransfer(1.5));
     }

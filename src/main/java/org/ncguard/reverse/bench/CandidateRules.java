@@ -40,17 +40,11 @@ public final class CandidateRules {
                 new FlagRule("mad2/log2/small0.5+natural", 2, 2, 0.5, 0.5, 0),
                 new FlagRule("mad2/log2+natural0.7", 2, 2, 0, 0.7, 0),
                 new FlagRule("mad2/log2+natural0.3", 2, 2, 0, 0.3, 0),
-                new FlagRule("mad2/log2.5+natural+transfer0.03", 2, 2.5, 0, 0.5, 0, 0.03),
-                new FlagRule("mad2/log2.5+natural+transfer0.05", 2, 2.5, 0, 0.5, 0, 0.05),
-                new FlagRule("mad2/log2.5+natural+transfer0.08", 2, 2.5, 0, 0.5, 0, 0.08),
-                new FlagRule("mad2/log2.5+natural+transfer0.12", 2, 2.5, 0, 0.5, 0, 0.12),
-                new FlagRule("mad2/log2.5+natural+guard0.25+transfer0.05", 2, 2.5, 0, 0.5, 0.25, 0.05),
-                new FlagRule("mad2/log2.5+natural+guard0.25+transfer0.12", 2, 2.5, 0, 0.5, 0.25, 0.12),
-                new FlagRule("mad2/log2+natural+transfer0.08", 2, 2, 0, 0.5, 0, 0.08),
-                new FlagRule("mad2/log2.5+transfer0.04", 2, 2.5, 0, 0, 0, 0.04),
-                new FlagRule("mad2/log2.5+transfer0.06", 2, 2.5, 0, 0, 0, 0.06),
-                new FlagRule("mad2/log2.5+transfer0.08", 2, 2.5, 0, 0, 0, 0.08),
-                new FlagRule("mad2/log2.5+transfer0.06+guard0.25", 2, 2.5, 0, 0, 0.25, 0.06));
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.03", 2, 2.5, 0, 0.5, 0.25, 0.03),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.08", 2, 2.5, 0, 0.5, 0.25, 0.08),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.12", 2, 2.5, 0, 0.5, 0.25, 0.12),
+                new FlagRule("mad2/log2.5+transfer0.05", 2, 2.5, 0, 0.5, 0, 0.05),
+                new FlagRule("mad2/log2+guard0.25+transfer0.05", 2, 2, 0, 0.5, 0.25, 0.05));
     }
 
     /** The rule named {@code name}, if measured. */
