@@ -199,8 +199,15 @@ public final class NeuralCleanse {
         if (small.isEmpty()) {
             return;
         }
+        int images = Math.min(data.count(), TransferCheck.REFERENCE_IMAGES);
+        if (images < TransferCheck.MIN_IMAGES_PER_LABEL * model.labels()) {
+            log.warn("transfer check skipped: {} clean images for {} labels, fewer than {} per label to train a "
+                    + "reference model on; the verdict rests on the natural share and the size guard", images,
+                    model.labels(), TransferCheck.MIN_IMAGES_PER_LABEL);
+            return;
+        }
         long start = System.nanoTime();
-        Batch training = sampleImages(data, Math.min(data.count(), TransferCheck.REFERENCE_IMAGES));
+        Batch training = sampleImages(data, images);
         try (TransferCheck check = TransferCheck.open(files.referenceModel(), training, model.labels(), clean)) {
             if (!check.competent()) {
                 log.warn("transfer check skipped: the reference model reached {}% on held-out clean images (under "

@@ -55,6 +55,12 @@ final class TransferCheck implements AutoCloseable {
      */
     static final double MIN_REFERENCE_ACCURACY = 0.6;
 
+    /**
+     * Clean images per label under which no reference model is trained: too few to learn the labels (the 43 sign
+     * labels from 46 each reached 38%), so the training time would be spent for nothing.
+     */
+    static final int MIN_IMAGES_PER_LABEL = 100;
+
     /** Share of the reference images held out to measure the reference model. */
     private static final double HELD_OUT = 0.2;
 
