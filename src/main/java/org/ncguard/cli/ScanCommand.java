@@ -103,14 +103,15 @@ final class ScanCommand implements Callable<Integer> {
             throw new NcguardException("bad scan option: " + e.getMessage());
         }
         Path dir = out != null ? out : ScanCommand.defaultOut(m);
+        List<Integer> scanLabels = parseLabels(labels);
+        ScanShard part = shard == null ? null
+                : ScanShard.parse(shard, scanLabels == null ? NeuralCleanse.allLabels(m) : scanLabels);
         try (StopOnCtrlC ctrlC = new StopOnCtrlC(); ImageSource source = data.open()) {
             Preprocessor pre = data.preprocessor(m.input().shape());
             NeuralCleanse scan = new NeuralCleanse(m, pre, settings, seed, fast == null ? 0 : fast);
-            if (shard == null) {
-                print(scan.scan(source, parseLabels(labels), dir, resume, ctrlC::cancelled), dir);
+            if (part == null) {
+                print(scan.scan(source, scanLabels, dir, resume, ctrlC::cancelled), dir);
             } else {
-                List<Integer> all = parseLabels(labels);
-                ScanShard part = ScanShard.parse(shard, all == null ? NeuralCleanse.allLabels(m) : all);
                 printShard(scan.scanShard(source, part, dir, resume, ctrlC::cancelled), dir);
             }
         }

@@ -17,6 +17,8 @@ import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.OnnxModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Joins the shards of a split scan ({@code scan --shard K/N}) into the scan one run would have written. The shards
@@ -26,6 +28,8 @@ import org.ncguard.engine.OnnxModel;
  * the model and the clean images again, which the shards recorded ({@code config.input}).
  */
 public final class ShardMerge {
+
+    private static final Logger log = LoggerFactory.getLogger(ShardMerge.class);
 
     private final List<Path> dirs;
     private final List<ScanReport> shards;
@@ -178,6 +182,8 @@ public final class ShardMerge {
                 }
             }
             merged().write(files.scanJson());
+            log.info("merging {} shards of {} ({} labels): what needs all labels is done now, as one run does it "
+                    + "after its searches", shards.size(), first.model(), labels().size());
             ScanReport done = new NeuralCleanse(model, preprocessor(model.input().shape()), settings(), first.seed(),
                     fastSteps()).scan(data, labels(), tmp, true, cancelled);
             if (cancelled.getAsBoolean()) {
