@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,43 @@ public final class AtomicFiles {
                 } catch (IOException e) {
                     log.warn("Could not delete the temporary file {}: {}", tmp, e.toString());
                 }
+            }
+        }
+    }
+
+    /**
+     * A new, empty hidden directory beside {@code target}, on the same file system: fill it, then
+     * {@link #publishDirectory} it, so that {@code target} appears whole or not at all.
+     */
+    public static Path createTempDirectory(Path target) throws IOException {
+        Path file = target.toAbsolutePath().normalize();
+        Files.createDirectories(file.getParent());
+        return Files.createTempDirectory(file.getParent(), "." + file.getFileName() + ".");
+    }
+
+    /**
+     * Renames the filled directory {@code tmp} to {@code target}, which must not exist or be an empty directory (a
+     * mounted volume, say). The rename is atomic where the file system allows it.
+     */
+    public static void publishDirectory(Path tmp, Path target) throws IOException {
+        Path file = target.toAbsolutePath().normalize();
+        Files.deleteIfExists(file); // only an empty directory can be deleted: anything else stays and fails below
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            log.warn("The file system of {} cannot rename atomically; moving it non-atomically", file);
+            Files.move(tmp, file);
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it, if it exists. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }

@@ -3,9 +3,6 @@ package org.ncguard.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.ncguard.NcguardException;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
@@ -15,17 +12,22 @@ import org.ncguard.reverse.LabelResult;
 import org.ncguard.reverse.NeuralCleanse;
 import org.ncguard.reverse.ReverseSettings;
 import org.ncguard.reverse.ScanReport;
+import org.ncguard.reverse.ScanShard;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ncguard scan}: Neural Cleanse on a model, with a report folder that survives Ctrl-C. */
-@Command(name = "scan", mixinStandardHelpOptions = true,
+@Command(name = "scan", mixinStandardHelpOptions = true, subcommands = ScanMergeCommand.class,
+        modelTransformer = ScanCommand.OptionalForMerge.class,
         description = "Reverse-engineer the smallest trigger of every label (Neural Cleanse), flag anomalously small "
                 + "ones, and write scan.json, the triggers and report.html into --out.")
 final class ScanCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The ONNX classifier.")
+    @Option(names = "--model", paramLabel = "M.onnx", description = "The ONNX classifier (required).")
     Path model;
 
     @Mixin
@@ -63,11 +65,35 @@ final class ScanCommand implements Callable<Integer> {
                     + "those, and only the outliers get the full search.")
     Integer fast;
 
+    @Option(names = "--shard", paramLabel = "K/N",
+            description = "Scan only shard K (0..N-1) of N: the i-th of the scan's labels (ascending) goes to shard "
+                    + "i mod N. The shard's folder has no verdict; join the N folders with 'scan merge'.")
+    String shard;
+
     @Mixin
     ThreadsOption threads;
 
+    /**
+     * Picocli checks a command's required options even when a subcommand runs ({@code scan merge DIR...}), so
+     * {@code --model} and {@code --data} are checked in {@link #call} instead.
+     */
+    static final class OptionalForMerge implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            OptionSpec data = spec.findOption("--data");
+            spec.remove(data);
+            spec.addOption(data.toBuilder().required(false).description(data.description()[0] + " (required)")
+                    .build());
+            return spec;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (model == null || data.spec == null) {
+            throw new NcguardException("scan needs --model M.onnx and --data SPEC (or 'scan merge DIR...' to join the "
+                    + "folders of a split scan)");
+        }
         threads.configure();
         OnnxModel m = OnnxModel.load(model);
         ReverseSettings settings;
@@ -76,39 +102,46 @@ final class ScanCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new NcguardException("bad scan option: " + e.getMessage());
         }
-        Path dir = out != null ? out : Path.of("scan-" + m.source().replaceAll(".*/", "").replaceAll("\\.onnx$", ""));
-        // Ctrl-C: the hook asks the scan to stop and waits until it has written its incomplete report. It must not
-        // wait for this thread to end: this thread's System.exit would then wait for the hook.
-        AtomicBoolean cancelled = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            cancelled.set(true);
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (ImageSource source = data.open()) {
+        Path dir = out != null ? out : ScanCommand.defaultOut(m);
+        List<Integer> scanLabels = parseLabels(labels);
+        ScanShard part = shard == null ? null
+                : ScanShard.parse(shard, scanLabels == null ? NeuralCleanse.allLabels(m) : scanLabels);
+        try (StopOnCtrlC ctrlC = new StopOnCtrlC(); ImageSource source = data.open()) {
             Preprocessor pre = data.preprocessor(m.input().shape());
-            ScanReport report = new NeuralCleanse(m, pre, settings, seed, fast == null ? 0 : fast)
-                    .scan(source, parseLabels(labels), dir, resume, cancelled::get);
-            print(report, dir);
-        } finally {
-            finished.countDown();
-            if (!cancelled.get()) {
-                Runtime.getRuntime().removeShutdownHook(hook);
+            NeuralCleanse scan = new NeuralCleanse(m, pre, settings, seed, fast == null ? 0 : fast);
+            if (part == null) {
+                print(scan.scan(source, scanLabels, dir, resume, ctrlC::cancelled), dir);
+            } else {
+                printShard(scan.scanShard(source, part, dir, resume, ctrlC::cancelled), dir);
             }
         }
         return 0;
+    }
+
+    /** {@code scan-<model name>}: where a scan of {@code m} goes without {@code --out}. */
+    static Path defaultOut(OnnxModel m) {
+        return Path.of("scan-" + m.source().replaceAll(".*/", "").replaceAll("\\.onnx$", ""));
     }
 
     private static List<Integer> parseLabels(String spec) throws NcguardException {
         return spec.equals("all") ? null : Labels.parse("--labels", spec);
     }
 
-    private static void print(ScanReport r, Path dir) {
+    /** A shard's labels, without anomaly indices or a verdict: those need all labels. */
+    private static void printShard(ScanReport r, Path dir) {
+        System.out.printf("%-8s %10s %8s %6s%n", "label", "L1", "success", "steps");
+        for (LabelResult l : r.labels()) {
+            System.out.printf("%-8d %10s %8.3f %6d%s%n", l.label(), twoDecimals(l.l1()), l.attackSuccess(), l.steps(),
+                    l.converged() ? "" : "  not converged");
+        }
+        System.out.printf("shard %s: %d of %d label(s) in %.0fs%s; no verdict: the anomaly index needs all labels. "
+                        + "Merge the %d shard folders with 'ncguard scan merge DIR...'%n", r.shard().name(),
+                r.labels().size(), r.shard().labels().size(), r.seconds(),
+                r.complete() ? "" : " (INCOMPLETE: continue with --resume)", r.shard().count());
+        System.out.println("report: " + dir.resolve("report.html"));
+    }
+
+    static void print(ScanReport r, Path dir) {
         System.out.printf("%-8s %10s %10s %8s %6s %8s %9s%n", "label", "L1", "anomaly", "success", "steps", "natural",
                 "transfer");
         List<Double> logIndex = FlagRule.logIndices(r.labels().stream().map(LabelResult::l1).toList());

@@ -124,13 +124,8 @@ final class DemoModel {
     }
 
     private static void deleteTree(Path path) throws NcguardException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        try {
+            AtomicFiles.deleteTree(path);
         } catch (java.io.IOException e) {
             throw new NcguardException("cannot clear " + path + " in the demo's cache: " + e.getMessage(), e);
         }

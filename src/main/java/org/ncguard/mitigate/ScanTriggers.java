@@ -51,6 +51,11 @@ public record ScanTriggers(ScanReport report, ScanSource source, List<ProfileBui
             throw new NcguardException("the scan in " + dir + " is incomplete (labels " + report.missingLabels()
                     + " missing); finish it with 'ncguard scan --resume --out " + dir + "'");
         }
+        if (report.shard() != null) {
+            throw new NcguardException("the scan in " + dir + " is shard " + report.shard().name() + " of a split scan, "
+                    + "with no verdict over the model; join the shards with 'ncguard scan merge DIR... --out MERGED' "
+                    + "and give the merged folder");
+        }
         if (report.labelCount() != model.labels()) {
             throw new NcguardException("the scan in " + dir + " has " + report.labelCount() + " labels, "
                     + model.source() + " has " + model.labels());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.ncguard.NcguardException;
 import org.ncguard.data.Batch;
 import org.ncguard.data.ImageSource;
@@ -58,8 +59,28 @@ public final class NeuralCleanse {
      */
     public ScanReport scan(ImageSource data, List<Integer> labels, Path out, boolean resume, BooleanSupplier cancelled)
             throws NcguardException {
-        List<Integer> requested = labels == null ? allLabels() : List.copyOf(labels);
-        for (int label : requested) {
+        return run(data, labels == null ? allLabels() : List.copyOf(labels), null, out, resume, cancelled);
+    }
+
+    /**
+     * Scans the labels of one shard of a split scan: their trigger searches only. What needs all labels (the anomaly
+     * index and so the verdict, the natural-feature check of the labels below the median, and with early detection
+     * the full search of the outliers) is left to {@link ShardMerge}; a label's search depends only on the seed, the
+     * label and the settings, so the merged shards hold what one run would have found.
+     */
+    public ScanReport scanShard(ImageSource data, ScanShard shard, Path out, boolean resume, BooleanSupplier cancelled)
+            throws NcguardException {
+        return run(data, shard.labels(), shard, out, resume, cancelled);
+    }
+
+    /** All labels of a scan of this model, ascending. */
+    public static List<Integer> allLabels(OnnxModel model) {
+        return IntStream.range(0, model.labels()).boxed().toList();
+    }
+
+    private ScanReport run(ImageSource data, List<Integer> requested, ScanShard shard, Path out, boolean resume,
+            BooleanSupplier cancelled) throws NcguardException {
+        for (int label : shard == null ? requested : shard.scanLabels()) {
             if (label < 0 || label >= model.labels()) {
                 throw new NcguardException("label " + label + " does not exist: " + model.source() + " has labels 0.."
                         + (model.labels() - 1));
@@ -71,10 +92,10 @@ public final class NeuralCleanse {
                     + settings.batchSize() + "; give more clean samples");
         }
         ScanFiles files = new ScanFiles(out);
-        ScanReport.Builder report = startReport(files, requested, resume);
+        ScanReport.Builder report = startReport(files, requested, shard, data.name(), resume);
         // Built after the folder checks: a refused --out should not wait for the backward graph.
         try (InputGradients gradients = InputGradients.open(model, NativeThreads.count())) {
-            report.config(config(requested, gradients.engine()));
+            report.config(config(requested, data.name(), gradients.engine()));
             TriggerStore store = new TriggerStore(files);
             double priorSeconds = report.build().seconds();
             long scanStart = System.nanoTime();
@@ -94,7 +115,7 @@ public final class NeuralCleanse {
             ReverseSettings first = fastSteps > 0 ? settings.withMaxSteps(fastSteps) : settings;
             runGroups(todo, new TriggerOptimizer(model, first, gains(), offsets(), gradients), images, n, files, store,
                     report, true, cancelled);
-            if (fastSteps > 0 && !cancelled.getAsBoolean()) {
+            if (shard == null && fastSteps > 0 && !cancelled.getAsBoolean()) {
                 // Early detection: the outliers come from the short searches (comparable across labels); their
                 // triggers are then refined with the full search for the check, the report and the guard profile.
                 // A checked outlier was refined before the check, by an earlier run of this scan.
@@ -105,7 +126,7 @@ public final class NeuralCleanse {
                             files, store, report, false, cancelled);
                 }
             }
-            if (!cancelled.getAsBoolean()) {
+            if (shard == null && !cancelled.getAsBoolean()) {
                 boolean checked = checkOutliers(report, store, clean, data, files);
                 // Fast mode: a label flagged without being one of Neural Cleanse's outliers (by the test on ln L1)
                 // still has its short-search trigger; refine it for the report and the guard profile. The verdict
@@ -251,19 +272,15 @@ public final class NeuralCleanse {
     }
 
     private List<Integer> allLabels() {
-        List<Integer> all = new ArrayList<>();
-        for (int i = 0; i < model.labels(); i++) {
-            all.add(i);
-        }
-        return all;
+        return allLabels(model);
     }
 
     /** A builder holding what the folder already has (resume), or a fresh one; refuses to overwrite a scan. */
-    private ScanReport.Builder startReport(ScanFiles files, List<Integer> requested, boolean resume)
-            throws NcguardException {
-        Map<String, Object> config = config(requested, null);
+    private ScanReport.Builder startReport(ScanFiles files, List<Integer> requested, ScanShard shard, String data,
+            boolean resume) throws NcguardException {
+        Map<String, Object> config = config(requested, data, null);
         ScanReport.Builder fresh = ScanReport.builder(model.source(), model.sha256(), model.labels())
-                .requestedLabels(requested).config(config).seed(seed);
+                .requestedLabels(requested).config(config).seed(seed).shard(shard);
         if (Files.exists(files.scanJson())) {
             if (!resume) {
                 throw new NcguardException(files.scanJson().getParent() + " already holds a scan; continue it with "
@@ -275,14 +292,26 @@ public final class NeuralCleanse {
                         + previous.modelSha256() + ", this one is " + model.sha256() + "); choose another --out");
             }
             requireSameSearch(previous, fresh.build(), files.scanJson().getParent());
+            if (!Objects.equals(previous.shard(), shard)) {
+                throw new NcguardException(files.scanJson().getParent() + " holds " + describe(previous.shard())
+                        + ", not " + describe(shard) + "; resume it with the same --shard, or choose another --out");
+            }
             log.info("resuming: {} label(s) already scanned", previous.labels().size());
             return previous.toBuilder().requestedLabels(requested).config(config).seed(seed);
         }
         return fresh;
     }
 
-    /** The scan's settings as scan.json records them; the gradient engine once it is known. */
-    private Map<String, Object> config(List<Integer> requested, String gradients) {
+    private static String describe(ScanShard shard) {
+        return shard == null ? "a whole scan" : "shard " + shard.name() + " of a split scan";
+    }
+
+    /**
+     * The scan's settings as scan.json records them; the gradient engine once it is known. {@code input} says where
+     * the model and the clean images came from and how they were preprocessed, so that {@link ShardMerge} can open
+     * them again.
+     */
+    private Map<String, Object> config(List<Integer> requested, String data, String gradients) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("settings", settings);
         if (gradients != null) {
@@ -291,6 +320,13 @@ public final class NeuralCleanse {
         config.put("fastSteps", fastSteps);
         config.put("labels", requested);
         config.put("preprocessing", preprocessor.toString());
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("model", Path.of(model.source()).toAbsolutePath().normalize().toString());
+        input.put("data", data);
+        input.put("scale", preprocessor.scale());
+        input.put("mean", preprocessor.mean());
+        input.put("std", preprocessor.std());
+        config.put("input", input);
         return config;
     }
 
@@ -300,35 +336,12 @@ public final class NeuralCleanse {
      * which labels share a pass, so it may change.
      */
     private static void requireSameSearch(ScanReport previous, ScanReport now, Path dir) throws NcguardException {
-        Map<String, Object> before = flatten("", previous.config());
-        Map<String, Object> after = flatten("", now.config());
-        before.put("seed", previous.seed());
-        after.put("seed", now.seed());
-        List<String> changed = new ArrayList<>();
-        for (Map.Entry<String, Object> e : before.entrySet()) {
-            String key = e.getKey();
-            boolean free = key.equals("labels") || key.equals("gradients") || key.endsWith("labelsPerGroup");
-            if (!free && !Objects.equals(e.getValue(), after.get(key))) {
-                changed.add(key + " " + e.getValue() + ", now " + after.get(key));
-            }
-        }
+        List<String> changed = previous.searchDifferences(now).stream()
+                .map(d -> d.key() + " " + d.mine() + ", now " + d.theirs()).toList();
         if (!changed.isEmpty()) {
             throw new NcguardException(dir + " was scanned with other options (" + String.join("; ", changed)
                     + "); resume with the options of the first run, or choose another --out");
         }
-    }
-
-    private static Map<String, Object> flatten(String prefix, Map<?, ?> map) {
-        Map<String, Object> flat = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            String key = prefix + e.getKey();
-            if (e.getValue() instanceof Map<?, ?> inner) {
-                flat.putAll(flatten(key + ".", inner));
-            } else {
-                flat.put(key, e.getValue());
-            }
-        }
-        return flat;
     }
 
     /** The clean samples, converted to the model's channels ({@link #toModelChannels}), with their labels. */

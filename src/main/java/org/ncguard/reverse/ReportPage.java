@@ -58,7 +58,11 @@ public final class ReportPage {
         h.append("<header>\n<h1>Neural Cleanse scan of <span class=\"model\">").append(model).append("</span></h1>\n")
                 .append("<p class=\"sha\">SHA-256 <code>").append(Html.escape(report.modelSha256()))
                 .append("</code></p>\n</header>\n");
-        verdict(h, report);
+        if (report.shard() != null) {
+            shard(h, report.shard());
+        } else {
+            verdict(h, report);
+        }
         if (!report.complete()) {
             List<Integer> missing = report.missingLabels();
             h.append("<p class=\"note incomplete\" id=\"incomplete\"><strong>Incomplete scan:</strong> ")
@@ -75,8 +79,20 @@ public final class ReportPage {
         table(h, report);
         triggers(h, report, triggers);
         provenance(h, report);
-        return Page.document("ncguard scan: " + report.model() + " \u2013 " + (report.infected() ? "infected" : "clean"),
-                CSS, h);
+        String title = report.shard() != null ? "shard " + report.shard().name()
+                : report.infected() ? "infected" : "clean";
+        return Page.document("ncguard scan: " + report.model() + " \u2013 " + title, CSS, h);
+    }
+
+    /** A shard has no verdict: its labels' norms are compared with the median of all labels only once merged. */
+    private static void shard(StringBuilder h, ScanShard shard) {
+        h.append("<section class=\"verdict\" id=\"shard\">\n<div class=\"big\">SHARD ")
+                .append(Html.escape(shard.name())).append("</div>\n<p>Part of a scan split over ")
+                .append(shard.count()).append(" workers: labels ").append(Html.escape(abbreviate(shard.labels())))
+                .append(" of ").append(shard.scanLabels().size()).append(". <strong>No verdict over the model:</strong>"
+                        + " the anomaly index compares each label's trigger with the median of all labels. The"
+                        + " anomaly indices below are within this shard only. Merge the shards with"
+                        + " <code>ncguard scan merge</code> for the verdict.</p>\n</section>\n");
     }
 
     private static void verdict(StringBuilder h, ScanReport report) {

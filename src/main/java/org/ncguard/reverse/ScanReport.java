@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -61,13 +62,17 @@ import org.ncguard.NcguardException;
  * @param seed            random seed of the scan
  * @param createdAt       when the report was built, ISO-8601 (UTC)
  * @param versions        versions of ncguard, Java and libraries ({@link Versions})
+ * @param shard           for one shard of a scan split over workers, which one; null for a whole scan. A shard's
+ *                        statistics and verdict cover its own labels only: the anomaly index needs all labels
+ *                        ({@code scan merge})
  */
 public record ScanReport(int formatVersion, String model, String modelSha256, int labelCount, List<String> classNames,
                          List<LabelResult> labels, Double median, Double mad, Double scale, double threshold,
                          Double flagBelowL1, List<Integer> outliers, List<Integer> flagged,
                          Map<Integer, String> reasons, Verdict verdict,
                          Double maxAnomalyIndex, double seconds, boolean complete, List<String> notes,
-                         Map<String, Object> config, long seed, String createdAt, Map<String, String> versions) {
+                         Map<String, Object> config, long seed, String createdAt, Map<String, String> versions,
+                         ScanShard shard) {
 
     /** The layout version this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
@@ -183,7 +188,47 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                 .seed(seed)
                 .seconds(seconds)
                 .createdAt(Instant.parse(createdAt))
-                .versions(versions);
+                .versions(versions)
+                .shard(shard);
+    }
+
+    /**
+     * The settings in which this scan and {@code other} differ: scans that differ in
+     * any are not comparable (other samples, steps or preprocessing give other norms, and the anomaly index compares
+     * them). Free to differ: which labels were scanned, the group size (it only decides which labels share a pass),
+     * the gradient engine and where the model file lay.
+     */
+    public List<Difference> searchDifferences(ScanReport other) {
+        Map<String, Object> mine = flatten("", config);
+        Map<String, Object> theirs = flatten("", other.config);
+        mine.put("seed", seed);
+        theirs.put("seed", other.seed);
+        List<Difference> changed = new ArrayList<>();
+        // This scan's keys only: a setting added in a later version must not stop an older scan from resuming.
+        for (String key : mine.keySet()) {
+            boolean free = key.equals("labels") || key.equals("gradients") || key.endsWith("labelsPerGroup")
+                    || key.equals("input.model");
+            if (!free && !Objects.equals(mine.get(key), theirs.get(key))) {
+                changed.add(new Difference(key, mine.get(key), theirs.get(key)));
+            }
+        }
+        return changed;
+    }
+
+    /** A setting ({@code settings.maxSteps}, {@code seed}) and its values in this scan and in the other. */
+    public record Difference(String key, Object mine, Object theirs) {}
+
+    private static Map<String, Object> flatten(String prefix, Map<?, ?> map) {
+        Map<String, Object> flat = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = prefix + e.getKey();
+            if (e.getValue() instanceof Map<?, ?> inner) {
+                flat.putAll(flatten(key + ".", inner));
+            } else {
+                flat.put(key, e.getValue());
+            }
+        }
+        return flat;
     }
 
     /** Whether some label was flagged. */
@@ -288,6 +333,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
         private Instant createdAt;
         private Map<String, String> versions = Versions.all();
         private Collection<Integer> requested;
+        private ScanShard shard;
 
         private Builder(String model, String modelSha256, int labelCount) {
             if (labelCount < 1) {
@@ -301,6 +347,12 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
         /** The labels the scan was asked for (default: all); the report is complete when each has a result. */
         public Builder requestedLabels(Collection<Integer> labels) {
             this.requested = List.copyOf(labels);
+            return this;
+        }
+
+        /** Which shard of a split scan this is; null (the default) for a whole scan. */
+        public Builder shard(ScanShard value) {
+            this.shard = value;
             return this;
         }
 
@@ -415,7 +467,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                     test.mad(), test.scale(), threshold, test.flagBelowL1(), outliers, flagged,
                     reasons, flagged.isEmpty() ? Verdict.CLEAN : Verdict.INFECTED, test.maxIndex(), totalSeconds,
                     requested == null ? labels.size() == labelCount : results.keySet().containsAll(requested),
-                    notes, config, seed, created.toString(), versions);
+                    notes, config, seed, created.toString(), versions, shard);
         }
 
         /**

@@ -40,32 +40,34 @@ final class StampedBatch {
                 position[c * area + p] = shape.index(c, p / shape.width(), p % shape.width());
             }
         }
-        clean = new float[batch * size];
+        clean = new float[maxStamps * batch * size];
         input = new float[maxStamps * batch * size];
         targets = new float[maxStamps * batch * labels];
         logits = new float[maxStamps * batch * labels];
         gradient = new float[maxStamps * batch * size];
     }
 
-    /** Stamps images {@code indices[from..from+batch)} with each trigger, the rows of trigger a targeting label a. */
-    void fill(float[] images, int[] indices, int from, List<TriggerParameters> triggers, int[] targetLabels) {
+    /**
+     * Stamps trigger a on images {@code orders.get(a)[from..from+batch)}, the rows of trigger a targeting label a.
+     * Each trigger has its own image order, so that a label's search does not depend on which labels share the pass.
+     */
+    void fill(float[] images, List<int[]> orders, int from, List<TriggerParameters> triggers, int[] targetLabels) {
         int size = shape.size();
         int area = shape.height() * shape.width();
         stamps = triggers.size();
-        for (int i = 0; i < batch; i++) {
-            System.arraycopy(images, indices[from + i] * size, clean, i * size, size);
-        }
         Arrays.fill(targets, 0, stamps * batch * labels, 0f);
         for (int a = 0; a < stamps; a++) {
             float[] m = triggers.get(a).mask;
             float[] p = triggers.get(a).pattern;
+            int[] indices = orders.get(a);
             for (int i = 0; i < batch; i++) {
                 int row = a * batch + i;
+                System.arraycopy(images, indices[from + i] * size, clean, row * size, size);
                 targets[row * labels + targetLabels[a]] = 1f;
                 for (int k = 0; k < size; k++) {
                     int c = k / area;
                     float mk = m[k % area];
-                    float v = (1 - mk) * clean[i * size + k] + mk * p[k];
+                    float v = (1 - mk) * clean[row * size + k] + mk * p[k];
                     input[row * size + position[k]] = v * gain[c] + offset[c];
                 }
             }
@@ -109,7 +111,7 @@ final class StampedBatch {
                 int c = k / area;
                 // d loss / d stamped pixel, through the preprocessing, for a mean over the batch
                 float dv = gradient[row + position[k]] * gain[c] / batch;
-                maskGradient[k % area] += dv * (p[k] - clean[i * size + k]);
+                maskGradient[k % area] += dv * (p[k] - clean[row + k]);
                 patternGradient[k] += dv * m[k % area];
             }
         }

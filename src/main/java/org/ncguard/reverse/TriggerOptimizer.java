@@ -53,11 +53,13 @@ final class TriggerOptimizer {
         this.gradients = gradients;
     }
 
-    /** A label in progress: its trigger, schedule, best trigger so far and this step's tallies. */
+    /** A label in progress: its trigger, schedule, image order, best trigger so far and this step's tallies. */
     private static final class Search {
         final int label;
         final TriggerParameters trigger;
         final CostSchedule schedule;
+        final SplittableRandom order;
+        final int[] indices;
         float[] bestMask;
         float[] bestPattern;
         double bestSuccess;
@@ -67,10 +69,12 @@ final class TriggerOptimizer {
         int correct;
         double l1Sum;
 
-        Search(int label, TriggerParameters trigger, CostSchedule schedule) {
+        Search(int label, TriggerParameters trigger, CostSchedule schedule, SplittableRandom order, int n) {
             this.label = label;
             this.trigger = trigger;
             this.schedule = schedule;
+            this.order = order;
+            this.indices = IntStream.range(0, n).toArray();
         }
     }
 
@@ -88,10 +92,8 @@ final class TriggerOptimizer {
         Deque<Integer> waiting = new ArrayDeque<>(labels);
         List<Search> active = new ArrayList<>();
         while (active.size() < slots && !waiting.isEmpty()) {
-            active.add(start(waiting.poll(), seed));
+            active.add(start(waiting.poll(), seed, n));
         }
-        SplittableRandom order = new SplittableRandom(seed);
-        int[] indices = IntStream.range(0, n).toArray();
         int batches = n / batch;
         StampedBatch stamped = new StampedBatch(shape, model.labels(), gain, offset, batch, slots);
         float[] maskGradient = new float[shape.height() * shape.width()];
@@ -101,16 +103,17 @@ final class TriggerOptimizer {
             if (progress.cancelled()) {
                 return;
             }
-            shuffle(indices, order);
             for (Search s : active) {
+                shuffle(s.indices, s.order);
                 s.correct = 0;
                 s.l1Sum = 0;
             }
             // The labels in progress change only between steps.
             List<TriggerParameters> triggers = active.stream().map(s -> s.trigger).toList();
             int[] targets = active.stream().mapToInt(s -> s.label).toArray();
+            List<int[]> orders = active.stream().map(s -> s.indices).toList();
             for (int b = 0; b < batches; b++) {
-                stamped.fill(images, indices, b * batch, triggers, targets);
+                stamped.fill(images, orders, b * batch, triggers, targets);
                 stamped.run(gradients);
                 for (int a = 0; a < active.size(); a++) {
                     Search s = active.get(a);
@@ -140,19 +143,24 @@ final class TriggerOptimizer {
                     if (next == null) {
                         active.remove(a--);
                     } else {
-                        active.set(a, start(next, seed));
+                        active.set(a, start(next, seed, n));
                     }
                 }
             }
         }
     }
 
-    /** A fresh search: each label's start depends only on the seed and the label, not on when it starts. */
-    private Search start(int label, long seed) {
+    /**
+     * A fresh search. Its initial trigger and its order of the clean images come from a random stream of the seed and
+     * the label alone: a label's result does not depend on when it starts or which labels share its passes, so a scan
+     * split over several processes ({@link ScanShard}) finds the same triggers as one run.
+     */
+    private Search start(int label, long seed, int n) {
         ImageShape shape = model.input().shape();
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + label);
-        return new Search(label, new TriggerParameters(shape.height() * shape.width(), shape.channels(), random, settings),
-                new CostSchedule(settings.schedule()));
+        TriggerParameters trigger = new TriggerParameters(shape.height() * shape.width(), shape.channels(), random,
+                settings);
+        return new Search(label, trigger, new CostSchedule(settings.schedule()), random.split(), n);
     }
 
     private static LabelOutcome outcome(Search s) {

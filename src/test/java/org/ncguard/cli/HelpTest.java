@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -12,13 +14,18 @@ class HelpTest {
 
     @Test
     void everyCommandHasCleanHelp() {
-        var commands = new CommandLine(new Main()).getSubcommands().keySet();
-        assertTrue(commands.contains("demo") && commands.contains("serve"), commands.toString());
+        List<String> commands = new ArrayList<>();
+        new CommandLine(new Main()).getSubcommands().forEach((name, cli) -> {
+            commands.add(name);
+            cli.getSubcommands().keySet().forEach(sub -> commands.add(name + " " + sub)); // scan merge
+        });
+        assertTrue(commands.contains("demo") && commands.contains("serve") && commands.contains("scan merge"),
+                commands.toString());
         for (String command : commands) {
             if (command.equals("help")) {
                 continue;
             }
-            CliRun run = CliRun.of(command, "--help");
+            CliRun run = CliRun.of((command + " --help").split(" "));
             assertEquals(0, run.exitCode(), command + ": " + run.err());
             assertTrue(run.out().contains("Usage: ncguard " + command), command + ": " + run.out());
             assertFalse((run.out() + run.err()).contains("picocli WARN"), command + ": " + run.out() + run.err());

@@ -87,7 +87,12 @@ class DetectionTest {
         assertEquals(ScanReport.Verdict.INFECTED, infected.verdict(), infected.labels().toString());
         assertTrue(infected.flagged().contains(TARGET), "flagged " + infected.flagged());
         LabelResult target = infected.result(TARGET).orElseThrow();
-        assertTrue(target.anomalyIndex() > 2, target.toString());
+        // Picked by the outlier test on L1 or on ln L1, as ncguard's rule asks (on L1 alone the index of this small
+        // model's target sits near 2 and varies with the seed's random streams: 1.96 with seed 1).
+        double logIndex = FlagRule.logIndices(infected.labels().stream().map(LabelResult::l1).toList())
+                .get(infected.labels().indexOf(target));
+        assertTrue(target.anomalyIndex() > 2 || logIndex > FlagRule.LOG_THRESHOLD, target + ", index on ln L1 "
+                + logIndex);
         for (LabelResult other : infected.labels()) {
             assertTrue(other.label() == TARGET || other.l1() > target.l1(), "the target has the smallest trigger: " + other);
         }

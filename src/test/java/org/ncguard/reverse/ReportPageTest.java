@@ -131,7 +131,7 @@ class ReportPageTest {
                 report.threshold(), report.flagBelowL1(), report.outliers(), report.flagged(), report.reasons(),
                 report.verdict(),
                 report.maxAnomalyIndex(), report.seconds(), report.complete(), report.notes(), report.config(),
-                report.seed(), report.createdAt(), report.versions());
+                report.seed(), report.createdAt(), report.versions(), report.shard());
         String html = ReportPage.render(report, triggers(10));
         assertFalse(html.contains(evil));
         assertFalse(html.contains("<script>"));

@@ -86,7 +86,7 @@ class ScanReportTest {
                 natural.mad(), natural.scale(), natural.threshold(), natural.flagBelowL1(), natural.outliers(),
                 List.of(), java.util.Map.of(label, "small"), ScanReport.Verdict.CLEAN, natural.maxAnomalyIndex(), natural.seconds(),
                 natural.complete(), natural.notes(), natural.config(), natural.seed(), natural.createdAt(),
-                natural.versions()));
+                natural.versions(), natural.shard()));
     }
 
     @Test
