@@ -37,10 +37,17 @@ class ScanJobsTest {
         assertEquals(shards, scan.getSpec().getParallelism(), "all shards at once");
         PodSpec spec = scan.getSpec().getTemplate().getSpec();
         Container c = spec.getContainers().get(0);
-        // --shard K/N lands with the sharded scan: its shape is checked here, the rest by ncguard's command line.
+        // Kubernetes puts each pod's completion index where the args say $(JOB_COMPLETION_INDEX): every index from 0
+        // to N-1 must be a shard ncguard's scan accepts, and the shard count the Job's.
         List<String> args = new ArrayList<>(c.getArgs());
-        assertTrue(args.remove("--shard=$(JOB_COMPLETION_INDEX)/" + shards), "--shard=$(JOB_COMPLETION_INDEX)/"
+        assertTrue(args.contains("--shard=$(JOB_COMPLETION_INDEX)/" + shards), "--shard=$(JOB_COMPLETION_INDEX)/"
                 + shards + " in " + c.getArgs());
+        for (int index = 0; index < shards; index++) {
+            String at = Integer.toString(index);
+            ParseResult pod = new CommandLine(new Main()).parseArgs(args.stream()
+                    .map(a -> a.replace("$(JOB_COMPLETION_INDEX)", at)).toArray(String[]::new)).subcommand();
+            assertEquals(index + "/" + shards, pod.matchedOptionValue("--shard", ""));
+        }
         ParseResult parsed = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new)).subcommand();
         assertEquals("scan", parsed.commandSpec().name());
         String out = parsed.matchedOptionValue("--out", (Path) null).toString();
