@@ -1,0 +1,82 @@
+package org.ncguard.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.ncguard.reverse.LabelResult;
+import org.ncguard.reverse.ScanReport;
+
+/**
+ * Where the method fails, measured in this run: labels Neural Cleanse's outlier test picks that are natural features
+ * of their label (ncguard's natural-feature check clears them), and planted triggers the outlier test misses (the
+ * checkerboard, whose reversed trigger is small but not an outlier of L1, and the watermark, which is not small).
+ */
+final class FailureCases {
+
+    private FailureCases() {
+    }
+
+    static Section section(Runs.Outcome o) {
+        List<List<String>> natural = new ArrayList<>();
+        List<List<String>> missed = new ArrayList<>();
+        for (Runs.TaskRun t : o.tasks()) {
+            int target = t.task().target();
+            for (Runs.SeedRun s : t.seeds()) {
+                for (boolean infected : List.of(true, false)) {
+                    ScanReport r = infected ? s.infected() : s.clean();
+                    for (int label : r.outliers()) {
+                        if (!r.flagged().contains(label)) {
+                            LabelResult l = r.result(label).orElseThrow();
+                            natural.add(List.of(t.task().id(), infected ? "infected" : "clean twin",
+                                    Long.toString(s.seed()), label + (infected && label == target ? " (target)" : ""),
+                                    String.format(Locale.ROOT, "%.1f / %.1f", l.l1(), r.median()),
+                                    DetectionFigure.num(l.anomalyIndex()), l.naturalShare() == null ? "-"
+                                            : String.format(Locale.ROOT, "%.0f%%", 100 * l.naturalShare())));
+                        }
+                    }
+                }
+                ScanReport r = s.infected();
+                boolean ncCaught = r.outliers().contains(target);
+                boolean ours = r.flagged().contains(target);
+                if (!ncCaught || !ours) {
+                    LabelResult l = r.result(target).orElse(null);
+                    missed.add(List.of(t.task().id(), t.task().trigger().spec(), Long.toString(s.seed()),
+                            l == null || !l.converged() ? "did not converge"
+                                    : String.format(Locale.ROOT, "%.1f / %.1f (%.2f of the median)", l.l1(),
+                                            r.median(), l.l1() / r.median()),
+                            l == null ? "-" : DetectionFigure.num(l.anomalyIndex() == null ? Double.NaN
+                                    : l.anomalyIndex()),
+                            l == null || l.naturalShare() == null ? "-" : String.format(Locale.ROOT, "%.0f%%",
+                                    100 * l.naturalShare()), ncCaught ? "yes" : "no", ours ? "yes" : "no"));
+                }
+            }
+        }
+        List<String> text = new ArrayList<>();
+        text.add("Neural Cleanse assumes a backdoor's trigger is much smaller than any natural way to reach a label. "
+                + "Two ways that fails are measured here. (1) Natural-feature labels: a label whose smallest trigger is "
+                + "small because the label itself is easy to reach (a pair of garments that differ by a small patch) "
+                + "is an outlier of the MAD test; ncguard stamps the reversed trigger on clean images and clears the "
+                + "label when the stamped images fall among the label's own clean images (the natural share).");
+        text.add("(2) Triggers the outlier test misses: a checkerboard reverses to a trigger that is small but not an "
+                + "outlier of L1 (the scan's ln-L1 test catches it, the MAD test on L1 does not), and a watermark "
+                + "blended over the whole image reverses to a trigger that is not small at all, so no size rule flags "
+                + "it.");
+        if (natural.isEmpty()) {
+            text.add("No outlier of the MAD test was cleared as a natural feature in this run.");
+        }
+        if (missed.isEmpty()) {
+            text.add("Every planted target was caught by both rules in this run.");
+        }
+        List<Section.Table> tables = new ArrayList<>();
+        if (!natural.isEmpty()) {
+            tables.add(new Section.Table("Outliers of the MAD test cleared as natural features", List.of("task",
+                    "model", "seed", "label", "L1 / median", "anomaly index", "natural share"), natural));
+        }
+        if (!missed.isEmpty()) {
+            tables.add(new Section.Table("Planted targets a rule missed", List.of("task", "trigger", "seed",
+                    "target's L1 / median", "anomaly index", "natural share", "Neural Cleanse caught it",
+                    "ncguard caught it"), missed));
+        }
+        return new Section("Where the method fails", text, tables, List.of());
+    }
+}
