@@ -105,14 +105,14 @@ final class DetectionFigure {
                 + "trigger, infected models against clean twins (mean ± sd over seeds; dashed: the threshold 2)",
                 new PngPlot("Anomaly index of the smallest trigger", "task", "anomaly index").categories(names)
                         .reference(AnomalyIndex.DEFAULT_THRESHOLD)
-                        .series("infected", x, index[0], spread[0], false)
-                        .series("clean twin", x, index[1], spread[1], false));
+                        .series("infected", shifted(x, -0.1), index[0], spread[0], false)
+                        .series("clean twin", shifted(x, 0.1), index[1], spread[1], false));
         Section.Figure norms = Section.Figure.plot("fig3-l1-norms.png", "Fig. 3b: L1 norm of the infected label's reversed "
                 + "trigger against the uninfected labels' (smallest and median), infected models",
                 new PngPlot("L1 norm of reversed triggers", "task", "mask L1 norm").categories(names)
-                        .series("infected label", x, infectedL1, null, false)
+                        .series("infected label", shifted(x, -0.1), infectedL1, null, false)
                         .series("uninfected: smallest", x, minOthers, null, false)
-                        .series("uninfected: median", x, medianOthers, null, false));
+                        .series("uninfected: median", shifted(x, 0.1), medianOthers, null, false));
         String verdicts = String.format(Locale.ROOT, "Verdicts right on %d of %d scans by ncguard's rule and on %d of %d"
                 + " by Neural Cleanse's (right: exactly the target flagged on an infected model, nothing on a clean "
                 + "twin; ✗ marks a wrong one).", right, total, rightNc, total);
@@ -124,6 +124,11 @@ final class DetectionFigure {
                         new Section.Table("Every scan", List.of("task", "model", "seed", "scan", "anomaly index",
                                 "Neural Cleanse's outliers", "ncguard flagged", "seconds"), scans)),
                 List.of(anomaly, norms));
+    }
+
+    /** Side by side within a category, so that the series do not hide each other. */
+    private static double[] shifted(double[] x, double by) {
+        return java.util.Arrays.stream(x).map(v -> v + by).toArray();
     }
 
     private static int settingsFast(ScanReport r) {

@@ -64,8 +64,11 @@ public final class Experiment {
         Plan plan = plan();
         progress.printf(Locale.ROOT, "experiment: %d tasks, %d seed(s), %d steps (%d kept from an earlier run) in %s%n",
                 tasks.size(), settings.seeds(), plan.size(), plan.done(), settings.out());
+        String started = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         plan.run(progress);
-        Runs.Outcome outcome = gather((System.nanoTime() - start) / 1e9, machine);
+        List<ExperimentStore.Invocation> invocations = store.logInvocation(new ExperimentStore.Invocation(command,
+                started, (System.nanoTime() - start) / 1e9, plan.size(), plan.done()));
+        Runs.Outcome outcome = gather(invocations, machine);
         new ResultsWriter(settings, command).write(outcome);
         progress.printf(Locale.ROOT, "results: %s%n", settings.results().resolve(ResultsWriter.MARKDOWN));
         return outcome;
@@ -139,16 +142,18 @@ public final class Experiment {
                 store.step("filter-" + at).toFile().isFile(), () -> measured(task, seed, "filter", "filter-" + at,
                         FilterFigures.class, () -> FilterFigures.measure(task, modelFiles.get(stem), scanDir,
                                 settings.profileSamples(), settings.threads()), false));
+        // A patch of a model whose scan flagged nothing is not run: known as soon as that scan is kept.
+        boolean notPatched = scans.flaggedNothing(stem, settings.fastSteps(), seed);
         for (PruneLayer layer : PruneLayer.values()) {
             String name = "prune-" + layer.id() + "-" + at;
             plan.add("prune the " + layer.id() + " layer of the " + task.id() + " model, seed " + seed
-                    + " (Fig. 5b/c)", store.step(name).toFile().isFile(), () -> measured(task, seed,
+                    + " (Fig. 5b/c)", notPatched || store.step(name).toFile().isFile(), () -> measured(task, seed,
                             "prune-" + layer.id(), name, PruningFigures.class, () -> PruningFigures.measure(task, modelFiles.get(stem), scanDir,
                                     layer, scratch.resolve(name + ".onnx"), settings), true));
         }
         String unlearn = "unlearn-" + at;
         plan.add("unlearn the " + task.id() + " model's backdoor, seed " + seed + " (Table 4)",
-                store.step(unlearn).toFile().isFile(), () -> measured(task, seed, "unlearn", unlearn,
+                notPatched || store.step(unlearn).toFile().isFile(), () -> measured(task, seed, "unlearn", unlearn,
                         UnlearningFigures.class,
                         () -> UnlearningFigures.measure(task, modelFiles.get(stem), scanDir,
                                 scratch.resolve(unlearn + ".onnx"), settings), true));
@@ -188,7 +193,7 @@ public final class Experiment {
         return stem + "/" + fast + "/" + seed;
     }
 
-    private Runs.Outcome gather(double wallSeconds, String machine) {
+    private Runs.Outcome gather(List<ExperimentStore.Invocation> invocations, String machine) {
         List<Runs.TaskRun> taskRuns = new ArrayList<>();
         double stepSeconds = 0;
         for (Task task : tasks) {
@@ -234,7 +239,7 @@ public final class Experiment {
             stepSeconds += step instanceof FilterFigures f ? f.seconds() : step instanceof PruningFigures p
                     ? p.seconds() : step instanceof UnlearningFigures u ? u.seconds() : 0;
         }
-        return new Runs.Outcome(settings, taskRuns, scaling, wallSeconds, stepSeconds, machine);
+        return new Runs.Outcome(settings, taskRuns, scaling, invocations, stepSeconds, machine);
     }
 
     /** The machine, for the results page: CPU, cores, memory, OS, Java, and the load when the run started. */

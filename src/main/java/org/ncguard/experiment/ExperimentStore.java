@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.ncguard.AtomicFiles;
 import org.ncguard.NcguardException;
@@ -68,6 +70,33 @@ final class ExperimentStore {
 
     Path step(String name) {
         return root.resolve("steps").resolve(name + ".json");
+    }
+
+    /**
+     * One invocation of the command on this folder.
+     *
+     * @param command     the command line
+     * @param started     when it started, ISO-8601 UTC
+     * @param wallSeconds its wall time
+     * @param steps       steps in its plan
+     * @param readBack    steps it read back instead of running
+     */
+    record Invocation(String command, String started, double wallSeconds, int steps, long readBack) {}
+
+    /** Every invocation on this folder so far, oldest first, after adding {@code latest}. */
+    List<Invocation> logInvocation(Invocation latest) throws NcguardException {
+        Path file = root.resolve("invocations.json");
+        List<Invocation> all = new ArrayList<>();
+        try {
+            if (Files.isRegularFile(file)) {
+                all.addAll(List.of(JSON.readValue(file.toFile(), Invocation[].class)));
+            }
+            all.add(latest);
+            AtomicFiles.write(file, JSON.writeValueAsBytes(all));
+        } catch (IOException e) {
+            throw new NcguardException("cannot update " + file + ": " + e.getMessage(), e);
+        }
+        return all;
     }
 
     /** The finished step {@code name}, if an earlier run wrote it. */

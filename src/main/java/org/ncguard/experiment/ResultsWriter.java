@@ -78,16 +78,20 @@ final class ResultsWriter {
         }
         rows.add(List.of("ncguard", Versions.ncguard()));
         return new Section("Neural Cleanse, reproduced", List.of(
-                "Every figure on this page comes from one run of this command on this repository's code (steps kept "
-                        + "from an earlier run of the same command with `--resume` are read back, not redone):",
+                "Every figure on this page comes from this command, run on this repository's code (steps an earlier "
+                        + "invocation finished on the same output folder are read back with `--resume`, not redone):",
                 "`" + command + "`",
-                String.format(Locale.ROOT, "Wall time of the run that wrote this page: %s; the steps' own recorded time "
-                        + "(training and scans, whichever run did them): %s. Machine: %s.",
-                        Plan.elapsed((long) (o.wallSeconds() * 1e9)), Plan.elapsed((long) (o.stepSeconds() * 1e9)),
-                        o.machine()),
+                String.format(Locale.ROOT, "Wall time: %s over %d invocation(s) of the command on its output folder "
+                        + "(listed below); the steps' own recorded time: %s. Machine: %s.",
+                        Plan.elapsed((long) (o.wallSeconds() * 1e9)), o.invocations().size(),
+                        Plan.elapsed((long) (o.stepSeconds() * 1e9)), o.machine()),
                 "Where a figure has several seeds it shows the mean ± the sample standard deviation over scan seeds; "
                         + "each task's models are trained once (seed " + Tasks.TRAIN_SEED + ")."),
-                List.of(new Section.Table("Configuration", List.of("setting", "value"), rows)), List.of());
+                List.of(new Section.Table("Configuration", List.of("setting", "value"), rows),
+                        new Section.Table("Invocations", List.of("started (UTC)", "command", "wall time", "steps",
+                                "read back"), o.invocations().stream().map(i -> List.of(i.started(),
+                                "`" + i.command() + "`", Plan.elapsed((long) (i.wallSeconds() * 1e9)),
+                                Integer.toString(i.steps()), Long.toString(i.readBack()))).toList())), List.of());
     }
 
     private static Section notes(Runs.Outcome o) {

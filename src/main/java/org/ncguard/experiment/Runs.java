@@ -51,10 +51,16 @@ final class Runs {
      * @param settings    what ran
      * @param tasks       per task, in report order
      * @param scaling     the scaling study's scans, by label count then mode
-     * @param wallSeconds wall time of this invocation
+     * @param invocations every invocation on the output folder, this one last
      * @param stepSeconds the recorded time of every step, whichever invocation ran it
-     * @param machine     where it ran
+     * @param machine     where this invocation ran
      */
-    record Outcome(ExperimentSettings settings, List<TaskRun> tasks, List<ScalingRun> scaling, double wallSeconds,
-            double stepSeconds, String machine) {}
+    record Outcome(ExperimentSettings settings, List<TaskRun> tasks, List<ScalingRun> scaling,
+            List<ExperimentStore.Invocation> invocations, double stepSeconds, String machine) {
+
+        /** Wall time of every invocation together. */
+        double wallSeconds() {
+            return invocations.stream().mapToDouble(ExperimentStore.Invocation::wallSeconds).sum();
+        }
+    }
 }

@@ -43,6 +43,16 @@ final class Scans {
         return complete(new ScanFiles(dir(stem, fastSteps, seed)), null);
     }
 
+    /** Whether a complete scan is already there and flagged no label. */
+    boolean flaggedNothing(String stem, int fastSteps, long seed) {
+        ScanFiles files = new ScanFiles(dir(stem, fastSteps, seed));
+        try {
+            return complete(files, null) && ScanReport.read(files.scanJson()).flagged().isEmpty();
+        } catch (NcguardException e) {
+            return false;
+        }
+    }
+
     /** The complete scan of {@code model} with this seed, run (or finished) first when needed. */
     ScanReport ensure(Task task, String stem, Path model, int fastSteps, long seed) throws NcguardException {
         Path dir = dir(stem, fastSteps, seed);
