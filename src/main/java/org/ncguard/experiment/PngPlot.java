@@ -20,7 +20,7 @@ import org.ncguard.reverse.TriggerImages;
 /**
  * A plot drawn with java.awt (headless, no browser) for the PNG files beside the results page: series of points joined
  * by lines (or not), with optional error bars, a numeric, logarithmic or named x axis, a grid, round ticks and a
- * legend. The palette is the SVG charts' ({@link LineChart#PALETTE}).
+ * legend. The palette starts with the SVG charts' ({@link LineChart#PALETTE}).
  */
 final class PngPlot {
 
@@ -30,6 +30,10 @@ final class PngPlot {
     private static final int RIGHT = 24;
     private static final int TOP = 44;
     private static final int BOTTOM = 62;
+
+    /** The SVG charts' colours, then four more: a figure here may have up to ten series. */
+    private static final List<String> PALETTE = java.util.stream.Stream.concat(LineChart.PALETTE.stream(),
+            java.util.stream.Stream.of("#17becf", "#bcbd22", "#e377c2", "#7f7f7f")).toList();
 
     private record Series(String name, double[] x, double[] y, double[] error, boolean lines) {}
 
@@ -146,7 +150,7 @@ final class PngPlot {
 
         for (int s = 0; s < series.size(); s++) {
             Series se = series.get(s);
-            Color c = Color.decode(LineChart.PALETTE.get(s % LineChart.PALETTE.size()));
+            Color c = Color.decode(PALETTE.get(s % PALETTE.size()));
             g.setColor(c);
             g.setStroke(new BasicStroke(2f));
             Path2D line = new Path2D.Double();
@@ -169,12 +173,22 @@ final class PngPlot {
             if (se.lines() && se.x().length > 1) {
                 g.draw(line);
             }
-            // legend, top right, one line per series
-            int ly = TOP + 16 + 18 * s;
-            int lx = LEFT + plotW - 10 - fm.stringWidth(se.name()) - 26;
-            g.fillRect(lx, ly - 8, 16, 8);
+        }
+        legend(g, fm, plotW);
+    }
+
+    /** Top right, on white so that it stays readable over the data, one line per series. */
+    private void legend(Graphics2D g, FontMetrics fm, int plotW) {
+        int width = series.stream().mapToInt(s -> fm.stringWidth(s.name())).max().orElse(0) + 36;
+        int x = LEFT + plotW - width - 6;
+        g.setColor(new Color(255, 255, 255, 225));
+        g.fillRect(x, TOP + 4, width, 18 * series.size() + 6);
+        for (int s = 0; s < series.size(); s++) {
+            int y = TOP + 20 + 18 * s;
+            g.setColor(Color.decode(PALETTE.get(s % PALETTE.size())));
+            g.fillRect(x + 6, y - 8, 16, 8);
             g.setColor(Color.BLACK);
-            g.drawString(se.name(), lx + 22, ly);
+            g.drawString(series.get(s).name(), x + 28, y);
         }
     }
 
