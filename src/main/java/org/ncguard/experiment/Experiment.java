@@ -78,7 +78,7 @@ public final class Experiment {
         Plan plan = new Plan();
         Set<String> planned = new LinkedHashSet<>();
         for (Task task : tasks) {
-            planModels(plan, planned, task);
+            planModels(plan, planned, task, List.of(true, false));
             for (long seed = 1; seed <= settings.seeds(); seed++) {
                 planScans(plan, task, seed, settings.fastSteps());
                 planMitigation(plan, task, seed);
@@ -86,7 +86,8 @@ public final class Experiment {
         }
         for (int labels : settings.scalingLabels()) {
             Task task = Tasks.glyphs(labels, settings);
-            planModels(plan, planned, task);
+            // The scaling study scans infected models only: it times scans and checks their verdict.
+            planModels(plan, planned, task, List.of(true));
             for (int fast : List.of(0, scalingFast())) {
                 planScan(plan, task, true, 1, fast);
             }
@@ -98,8 +99,8 @@ public final class Experiment {
         return settings.fastSteps() > 0 ? settings.fastSteps() : SCALING_FAST_STEPS;
     }
 
-    private void planModels(Plan plan, Set<String> planned, Task task) {
-        for (boolean infected : List.of(true, false)) {
+    private void planModels(Plan plan, Set<String> planned, Task task, List<Boolean> kinds) {
+        for (boolean infected : kinds) {
             String stem = models.stem(task, infected);
             if (planned.add(stem)) {
                 plan.add("train " + (infected ? "the infected " + task.id() + " model" : "the clean twin " + stem),
@@ -193,7 +194,8 @@ public final class Experiment {
         return stem + "/" + fast + "/" + seed;
     }
 
-    private Runs.Outcome gather(List<ExperimentStore.Invocation> invocations, String machine) {
+    private Runs.Outcome gather(List<ExperimentStore.Invocation> invocations, String machine)
+            throws NcguardException {
         List<Runs.TaskRun> taskRuns = new ArrayList<>();
         double stepSeconds = 0;
         for (Task task : tasks) {
@@ -218,12 +220,7 @@ public final class Experiment {
         }
         List<Runs.ScalingRun> scaling = new ArrayList<>();
         for (int labels : settings.scalingLabels()) {
-            Task task;
-            try {
-                task = Tasks.glyphs(labels, settings);
-            } catch (NcguardException e) {
-                throw new IllegalStateException(e);
-            }
+            Task task = Tasks.glyphs(labels, settings);
             for (int fast : List.of(0, scalingFast())) {
                 scaling.add(new Runs.ScalingRun(labels, Scans.mode(fast),
                         reports.get(scanKey(models.stem(task, true), fast, 1)), task.target()));
@@ -232,8 +229,8 @@ public final class Experiment {
         for (ScanReport r : reports.values()) {
             stepSeconds += r.seconds();
         }
-        for (ModelFigures f : figures.values()) {
-            stepSeconds += f.trainingSeconds();
+        for (Path model : modelFiles.values()) {
+            stepSeconds += models.trainingSeconds(model);
         }
         for (Object step : steps.values()) {
             stepSeconds += step instanceof FilterFigures f ? f.seconds() : step instanceof PruningFigures p

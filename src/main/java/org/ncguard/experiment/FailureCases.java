@@ -7,9 +7,10 @@ import org.ncguard.reverse.LabelResult;
 import org.ncguard.reverse.ScanReport;
 
 /**
- * Where the method fails, measured in this run: labels Neural Cleanse's outlier test picks that are natural features
- * of their label (ncguard's natural-feature check clears them), and planted triggers the outlier test misses (the
- * checkerboard, whose reversed trigger is small but not an outlier of L1, and the watermark, which is not small).
+ * Where the method fails, measured in this run: outliers of Neural Cleanse's MAD test that ncguard's natural-feature
+ * check clears (innocent natural-feature labels, and sometimes a planted trigger that looks natural), and planted
+ * targets either rule misses (triggers that are not small, such as a watermark, or not outliers, such as a
+ * checkerboard).
  */
 final class FailureCases {
 
@@ -53,14 +54,16 @@ final class FailureCases {
         }
         List<String> text = new ArrayList<>();
         text.add("Neural Cleanse assumes a backdoor's trigger is much smaller than any natural way to reach a label. "
-                + "Two ways that fails are measured here. (1) Natural-feature labels: a label whose smallest trigger is "
-                + "small because the label itself is easy to reach (a pair of garments that differ by a small patch) "
-                + "is an outlier of the MAD test; ncguard stamps the reversed trigger on clean images and clears the "
-                + "label when the stamped images fall among the label's own clean images (the natural share).");
-        text.add("(2) Triggers the outlier test misses: a checkerboard reverses to a trigger that is small but not an "
-                + "outlier of L1 (the scan's ln-L1 test catches it, the MAD test on L1 does not), and a watermark "
-                + "blended over the whole image reverses to a trigger that is not small at all, so no size rule flags "
-                + "it.");
+                + "It fails two ways, both measured below. (1) Natural-feature labels: a label can have a small "
+                + "trigger because the label itself is easy to reach (garments that differ by a small patch, signs "
+                + "that differ by a glyph); the MAD test then flags an innocent label. ncguard stamps the reversed "
+                + "trigger on clean images and clears the label when the stamped images land among the label's own "
+                + "clean images (the natural share), unless the trigger is under a quarter of the median L1; the "
+                + "same check can clear a planted trigger that looks natural, such as a checkerboard on garments.");
+        text.add("(2) Planted triggers a rule misses: a trigger that is not small (a watermark blended over the whole "
+                + "image) or not small enough to be an outlier of the L1 norms (a checkerboard; the scan's test on "
+                + "ln L1 is meant for it) escapes the size test. Which of these happened in this run is in the "
+                + "tables; the detection benchmark (README) has more seeds of these cases.");
         if (natural.isEmpty()) {
             text.add("No outlier of the MAD test was cleared as a natural feature in this run.");
         }
