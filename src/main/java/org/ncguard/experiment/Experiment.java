@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -38,19 +40,19 @@ public final class Experiment {
     private final Map<String, Object> steps = new HashMap<>();
     private final Map<String, List<String>> notes = new HashMap<>();
 
-    private Experiment(ExperimentSettings settings, PrintStream progress, ExperimentStore store)
-            throws NcguardException {
+    private Experiment(ExperimentSettings settings, PrintStream progress, List<Task> tasks, ExperimentStore store) {
         this.settings = settings;
         this.progress = progress;
+        this.tasks = tasks;
         this.store = store;
         this.models = new Models(store, settings);
         this.scans = new Scans(store, settings);
-        this.tasks = Tasks.of(settings.tasks(), settings);
     }
 
-    /** Checks the settings and the output folder before anything runs. */
+    /** Checks the tasks, then the output folder, before anything runs. */
     public static Experiment prepare(ExperimentSettings settings, PrintStream progress) throws NcguardException {
-        return new Experiment(settings, progress, ExperimentStore.open(settings.out(), settings.resume()));
+        List<Task> tasks = Tasks.of(settings.tasks(), settings);
+        return new Experiment(settings, progress, tasks, ExperimentStore.open(settings.out(), settings.resume()));
     }
 
     /**
@@ -64,7 +66,7 @@ public final class Experiment {
         Plan plan = plan();
         progress.printf(Locale.ROOT, "experiment: %d tasks, %d seed(s), %d steps (%d kept from an earlier run) in %s%n",
                 tasks.size(), settings.seeds(), plan.size(), plan.done(), settings.out());
-        String started = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         plan.run(progress);
         List<ExperimentStore.Invocation> invocations = store.logInvocation(new ExperimentStore.Invocation(command,
                 started, (System.nanoTime() - start) / 1e9, plan.size(), plan.done()));

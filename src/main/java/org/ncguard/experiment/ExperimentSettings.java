@@ -1,7 +1,9 @@
 package org.ncguard.experiment;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one {@code ncguard experiment} runs and at what size. {@link #paper()} is the full configuration; smaller ones
@@ -66,8 +68,8 @@ public record ExperimentSettings(Path out, Path results, List<String> tasks, int
     }
 
     /** The settings as a map, for the results page's provenance. */
-    java.util.Map<String, Object> describe() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("tasks", String.join(",", tasks));
         m.put("seeds", seeds);
         m.put("trainImages", trainImages == 0 ? "all" : trainImages);
