@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
 final class DataOptions {
 
     @Option(names = "--data", required = true, paramLabel = "SPEC",
-            description = "Images: builtin:fashion-mnist[:train|:test], builtin:signs[:train|:test], an IDX images "
+            description = "Images: builtin:fashion-mnist[:train|:test], builtin:signs[:train|:test], "
+                    + "builtin:glyph-codes[:train|:test]?labels=N (synthetic glyphs, N labels), an IDX images "
                     + "file (labels from its sibling ...-labels-idx1-ubyte), or a folder with one sub-folder of "
                     + "PNG/JPEG images per label; append ?n=COUNT to keep the first COUNT images "
-                    + "(builtin:signs also takes &seed=SEED).")
+                    + "(builtin:signs and builtin:glyph-codes also take &seed=SEED).")
     String spec;
 
     @Option(names = "--scale", defaultValue = "1/255", paramLabel = "S", converter = Fraction.class,

@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Backdoor guard for image classifiers: Neural Cleanse offline, a Kafka Streams guard online.",
         subcommands = {DemoCommand.class, InspectCommand.class, AttackCommand.class, EvaluateCommand.class,
-                ScanCommand.class, DetectionCommand.class, ProfileCommand.class, PatchCommand.class,
-                BrokerCommand.class, ServeCommand.class, PublishProfileCommand.class, SendCommand.class,
-                ReplayCommand.class, KeygenCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ScanCommand.class, DetectionCommand.class, ExperimentCommand.class, ProfileCommand.class,
+                PatchCommand.class, BrokerCommand.class, ServeCommand.class, PublishProfileCommand.class,
+                SendCommand.class, ReplayCommand.class, KeygenCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input: a wrong path, an unsupported model, malformed data. */

@@ -20,12 +20,15 @@ import org.ncguard.engine.ImageShape;
  * SOURCE = builtin:fashion-mnist[:train|:test]    Fashion-MNIST, 60,000 train / 10,000 test, 28x28 grey
  *        | builtin:colour-fashion-mnist[:train|:test]  the same, colourised to 32x32 RGB ({@link ColourisedSource})
  *        | builtin:signs[:train|:test]            drawn traffic signs, 43 classes, 32x32 RGB ({@link SignsSource})
+ *        | builtin:glyph-codes[:train|:test]      synthetic block glyphs, ?labels=N classes, 28x28 grey
+ *                                                 ({@link GlyphCodesSource}); default 100 images per label
  *        | [idx:]FILE                             an IDX images file (e.g. train-images-idx3-ubyte[.gz]); labels
  *                                                 from the sibling with images/idx3 replaced by labels/idx1
  *        | [folder:]DIR                           one sub-folder of PNG/JPEG images per label
  * PARAM  = n=COUNT    keep the first COUNT images; for builtin:signs, generate COUNT images
  *                     (default 39,209 train / 12,630 test, GTSRB's sizes)
- *        | seed=SEED  builtin:signs only: the data set seed (default 1)
+ *        | seed=SEED  builtin:signs and builtin:glyph-codes: the data set seed (default 1)
+ *        | labels=N   builtin:glyph-codes only (required): the number of labels
  * </pre>
  * The split defaults to {@code train}. Fashion-MNIST is read from {@code fashion-mnist/} under the directory
  * in the system property {@value #DATASETS_PROPERTY}, default {@value #DEFAULT_DATASETS} (where the Debian
@@ -54,8 +57,9 @@ public final class DataSources {
 
     private static final String FORMS = "builtin:fashion-mnist[:train|:test], "
             + "builtin:colour-fashion-mnist[:train|:test], builtin:signs[:train|:test], "
+            + "builtin:glyph-codes[:train|:test]?labels=N, "
             + "an IDX images file, or a folder with one sub-folder per label (each optionally followed by ?n=COUNT, "
-            + "and ?seed=SEED for builtin:signs)";
+            + "and ?seed=SEED for builtin:signs and builtin:glyph-codes)";
 
     private DataSources() {
     }
@@ -105,6 +109,19 @@ public final class DataSources {
                 return new SignsSource("builtin:signs:" + split + "?n=" + count + "&seed=" + seed, seed,
                         test ? SignsSource.Split.TEST : SignsSource.Split.TRAIN, count);
             }
+            case "glyph-codes": {
+                allowOnly(spec, params, "labels", "n", "seed");
+                if (!params.containsKey("labels")) {
+                    throw new NcguardException("data source '" + spec + "' needs ?labels=N, the number of glyphs");
+                }
+                int labels = count(spec, params.get("labels"));
+                long seed = params.containsKey("seed") ? seed(spec, params.get("seed")) : SIGNS_DEFAULT_SEED;
+                try {
+                    return new GlyphCodesSource(labels, n != null ? n : 100 * labels, split.equals("test"), seed);
+                } catch (IllegalArgumentException e) {
+                    throw new NcguardException("data source '" + spec + "': " + e.getMessage(), e);
+                }
+            }
             case "fashion-mnist": {
                 allowOnly(spec, params, "n");
                 ImageSource s = fashionMnist(datasets, split, "builtin:fashion-mnist:" + split);
@@ -119,7 +136,7 @@ public final class DataSources {
             }
             default:
                 throw new NcguardException("unknown built-in data set '" + source + "'; expected "
-                        + "builtin:fashion-mnist, builtin:colour-fashion-mnist or builtin:signs");
+                        + "builtin:fashion-mnist, builtin:colour-fashion-mnist, builtin:signs or builtin:glyph-codes");
         }
     }
 
@@ -162,7 +179,14 @@ public final class DataSources {
         }
         String[] parts = source.toLowerCase(Locale.ROOT).split(":", -1);
         String test = parts[0] + ":" + parts[1] + ":test";
-        return Optional.of(params.containsKey("seed") ? test + "?seed=" + params.get("seed") : test);
+        // A glyph set's test split has the same glyphs: its label count and seed go with it.
+        List<String> kept = new ArrayList<>();
+        for (String key : List.of("labels", "seed")) {
+            if (params.containsKey(key)) {
+                kept.add(key + "=" + params.get(key));
+            }
+        }
+        return Optional.of(kept.isEmpty() ? test : test + "?" + String.join("&", kept));
     }
 
     /**

@@ -120,7 +120,8 @@ class DataSourcesTest {
 
     @Test
     void badSpecsSayWhatWouldWork() {
-        assertMessage("builtin:mnist", "builtin:fashion-mnist, builtin:colour-fashion-mnist or builtin:signs");
+        assertMessage("builtin:mnist", "builtin:fashion-mnist, builtin:colour-fashion-mnist, builtin:signs or "
+                + "builtin:glyph-codes");
         assertMessage("builtin:signs:validation", "train or test");
         assertMessage("builtin:signs?colour=red", "unknown parameter 'colour'");
         assertMessage("builtin:fashion-mnist?seed=3", "unknown parameter 'seed'");

@@ -139,6 +139,13 @@ public final class PatchRun {
             log.info("control: the same fine-tuning on clean images only");
             ModelProto clean = unlearner.run(model, images, trainName, pre, List.of());
             control = meter.measure(OnnxModel.fromBytes("control", clean.toByteArray()));
+            if (real != null) {
+                // The paper's upper bound: unlearning with the attacker's own trigger instead of the reversed one.
+                log.info("control: the same fine-tuning stamped with the real trigger");
+                ModelProto withReal = unlearner.run(model, images, trainName, pre, List.of(real));
+                details.put("realTriggerUnlearning",
+                        meter.measure(OnnxModel.fromBytes("real-trigger control", withReal.toByteArray())));
+            }
             double drop = before.accuracy() - after.accuracy();
             if (drop > request.maxAccuracyDrop()) {
                 throw new NcguardException(String.format("unlearning cost %.2f points of clean accuracy (%.2f%% -> "

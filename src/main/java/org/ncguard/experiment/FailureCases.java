@@ -1,0 +1,111 @@
+package org.ncguard.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.ncguard.reverse.LabelResult;
+import org.ncguard.reverse.ScanReport;
+
+/**
+ * Where the method fails, measured in this run: outliers of Neural Cleanse's MAD test that ncguard's natural-feature
+ * check clears (innocent natural-feature labels, and sometimes a planted trigger that looks natural), and planted
+ * targets either rule misses (triggers that are not small, such as a watermark, or not outliers, such as a
+ * checkerboard).
+ */
+final class FailureCases {
+
+    private FailureCases() {
+    }
+
+    static Section section(Runs.Outcome o) {
+        List<List<String>> natural = new ArrayList<>();
+        List<List<String>> missed = new ArrayList<>();
+        for (Runs.TaskRun t : o.tasks()) {
+            int target = t.task().target();
+            for (Runs.SeedRun s : t.seeds()) {
+                for (boolean infected : List.of(true, false)) {
+                    ScanReport r = infected ? s.infected() : s.clean();
+                    for (int label : r.outliers()) {
+                        if (!r.flagged().contains(label)) {
+                            LabelResult l = r.result(label).orElseThrow();
+                            natural.add(List.of(t.task().id(), infected ? "infected" : "clean twin",
+                                    Long.toString(s.seed()), label + (infected && label == target ? " (target)" : ""),
+                                    String.format(Locale.ROOT, "%.1f / %.1f", l.l1(), r.median()),
+                                    DetectionFigure.num(l.anomalyIndex()), l.naturalShare() == null ? "-"
+                                            : String.format(Locale.ROOT, "%.0f%%", 100 * l.naturalShare())));
+                        }
+                    }
+                }
+                ScanReport r = s.infected();
+                boolean ncCaught = r.outliers().contains(target);
+                boolean ours = r.flagged().contains(target);
+                if (!ncCaught || !ours) {
+                    LabelResult l = r.result(target).orElse(null);
+                    missed.add(List.of(t.task().id(), t.task().trigger().spec(), Long.toString(s.seed()),
+                            l == null || !l.converged() ? "did not converge"
+                                    : String.format(Locale.ROOT, "%.1f / %.1f (%.2f of the median)", l.l1(),
+                                            r.median(), l.l1() / r.median()),
+                            l == null ? "-" : DetectionFigure.num(l.anomalyIndex() == null ? Double.NaN
+                                    : l.anomalyIndex()),
+                            l == null || l.naturalShare() == null ? "-" : String.format(Locale.ROOT, "%.0f%%",
+                                    100 * l.naturalShare()), ncCaught ? "yes" : "no", ours ? "yes" : "no"));
+                }
+            }
+        }
+        List<String> text = new ArrayList<>();
+        text.add("Neural Cleanse assumes a backdoor's trigger is much smaller than any natural way to reach a label. "
+                + "It fails two ways, both measured below. (1) Natural-feature labels: a label can have a small "
+                + "trigger because the label itself is easy to reach (garments that differ by a small patch, signs "
+                + "that differ by a glyph); the MAD test then flags an innocent label. ncguard stamps the reversed "
+                + "trigger on clean images and clears the label when the stamped images land among the label's own "
+                + "clean images (the natural share), unless the trigger is under a quarter of the median L1; the "
+                + "same check can clear a planted trigger that looks natural, such as a checkerboard on garments.");
+        text.add("(2) Planted triggers a rule misses: a trigger that is not small (a watermark blended over the whole "
+                + "image) or not small enough to be an outlier of the L1 norms (a checkerboard; the scan's test on "
+                + "ln L1 is meant for it) escapes the size test. Which of these happened in this run is in the "
+                + "tables; the detection benchmark (README) has more seeds of these cases.");
+        if (natural.isEmpty()) {
+            text.add("No outlier of the MAD test was cleared as a natural feature in this run.");
+        }
+        if (missed.isEmpty()) {
+            text.add("Every planted target was caught by both rules in this run.");
+        }
+        // A fixed index threshold is a test per label: with hundreds of labels some innocent ones pass it by chance.
+        List<List<String>> crowded = new ArrayList<>();
+        for (Runs.TaskRun t : o.tasks()) {
+            for (Runs.SeedRun s : t.seeds()) {
+                for (boolean infected : List.of(true, false)) {
+                    ScanReport r = infected ? s.infected() : s.clean();
+                    long wrong = r.flagged().stream().filter(l -> !infected || l != t.task().target()).count();
+                    if (wrong > 1) {
+                        crowded.add(List.of(t.task().id(), infected ? "infected" : "clean twin",
+                                Long.toString(s.seed()), Integer.toString(r.labelCount()), Long.toString(wrong),
+                                String.format(Locale.ROOT, "%.1f%%", 100.0 * wrong / r.labelCount())));
+                    }
+                }
+            }
+        }
+        if (!crowded.isEmpty()) {
+            text.add("(3) Many labels: the outlier test asks every label whether its index is above 2, so with hundreds "
+                    + "of labels a few innocent ones pass by chance (about 2% of the labels below the median for "
+                    + "normally spread norms), and the natural-feature check does not clear labels that are not "
+                    + "alike. The paper's threshold was set on tasks of tens of labels; scans with more than one "
+                    + "wrong label are below.");
+        }
+        List<Section.Table> tables = new ArrayList<>();
+        if (!crowded.isEmpty()) {
+            tables.add(new Section.Table("Scans that flagged several innocent labels", List.of("task", "model",
+                    "seed", "labels", "innocent labels flagged", "share of the labels"), crowded));
+        }
+        if (!natural.isEmpty()) {
+            tables.add(new Section.Table("Outliers of the MAD test cleared as natural features", List.of("task",
+                    "model", "seed", "label", "L1 / median", "anomaly index", "natural share"), natural));
+        }
+        if (!missed.isEmpty()) {
+            tables.add(new Section.Table("Planted targets a rule missed", List.of("task", "trigger", "seed",
+                    "target's L1 / median", "anomaly index", "natural share", "Neural Cleanse caught it",
+                    "ncguard caught it"), missed));
+        }
+        return new Section("Where the method fails", text, tables, List.of());
+    }
+}
