@@ -136,7 +136,11 @@ public final class ReportPage {
                 .append(Html.escape(trim(FlagRule.LOG_THRESHOLD)))
                 .append("), and flags a label picked by either test unless its trigger is a natural feature of the"
                         + " label and at least ").append(percent(NaturalFeatureCheck.MIN_MEDIAN_FRACTION))
-                .append(" of the median L1.</p>\n");
+                .append(" of the median L1. A trigger is natural when it also works on a reference model trained on"
+                        + " the clean images, which nobody poisoned (it raises the share of other labels' images sent"
+                        + " to the label by ").append(percent(TransferCheck.MIN_TRANSFER))
+                .append(" or more), or, where no reference model could be trained, when its stamped images lie among"
+                        + " the label's own clean images.</p>\n");
         if (report.config().get("fastSteps") instanceof Number steps && steps.intValue() > 0) {
             h.append("<p class=\"stats\" id=\"fast\">Early detection (<code>--fast</code>): every label had a search"
                     + " of at most ").append(steps.intValue()).append(" steps and the verdict comes from those; the"
@@ -163,10 +167,11 @@ public final class ReportPage {
                             + " labels' images to the label on a reference model nobody poisoned", 100 * r.transfer()))
                     .append(", so the trigger draws a natural feature of the label</li>\n");
         }
-        h.append("</ul>\n<p class=\"hint\">A planted trigger drives a path of its own: stamped images land away"
-                + " from the label's clean images. At ")
-                .append(percent(NaturalFeatureCheck.NATURAL_SHARE)).append(" or more (and a mask of at least ")
-                .append(percent(NaturalFeatureCheck.MIN_MEDIAN_FRACTION)).append(" of the median L1), the trigger is"
+        h.append("</ul>\n<p class=\"hint\">A planted trigger works only on the model that was poisoned, and drives a"
+                + " path of its own there: stamped images land away from the label's clean images. A trigger that"
+                + " works on a reference model nobody poisoned (or, without one, whose stamped images lie among the"
+                + " label's, ").append(percent(NaturalFeatureCheck.NATURAL_SHARE)).append(" or more), with a mask of at"
+                + " least ").append(percent(NaturalFeatureCheck.MIN_MEDIAN_FRACTION)).append(" of the median L1, is"
                         + " what the label looks like. Look at these triggers below.</p></div>\n");
     }
 
