@@ -201,7 +201,7 @@ public final class NeuralCleanse {
         }
         int images = Math.min(data.count(), TransferCheck.REFERENCE_IMAGES);
         if (images < TransferCheck.MIN_IMAGES_PER_LABEL * model.labels()) {
-            log.warn("transfer check skipped: {} clean images for {} labels, fewer than {} per label to train a "
+            log.info("transfer check skipped: {} clean images for {} labels, fewer than {} per label to train a "
                     + "reference model on; the verdict rests on the natural share and the size guard", images,
                     model.labels(), TransferCheck.MIN_IMAGES_PER_LABEL);
             return;
