@@ -166,9 +166,7 @@ public final class NeuralCleanse {
             NaturalFeatureCheck check = new NaturalFeatureCheck(scorer, preprocessor, clean.shape(), clean.pixels(),
                     clean.labels());
             for (int label : unchecked) {
-                ReversedTrigger trigger = store.load(label).orElseThrow(() -> new NcguardException("the trigger "
-                        + "file of label " + label + " is missing from the scan folder; start the scan over"));
-                double share = check.naturalShare(trigger);
+                double share = check.naturalShare(storedTrigger(store, label));
                 report.naturalShare(label, share);
                 log.debug("label {}: natural share {}", label, String.format("%.0f%%", 100 * share));
             }
@@ -218,14 +216,17 @@ public final class NeuralCleanse {
             }
             log.info("reference model: {}% on held-out clean images", Math.round(100 * check.referenceAccuracy()));
             for (int label : small) {
-                ReversedTrigger trigger = store.load(label).orElseThrow(() -> new NcguardException("the trigger "
-                        + "file of label " + label + " is missing from the scan folder; start the scan over"));
-                double transfer = check.transfer(trigger);
+                double transfer = check.transfer(storedTrigger(store, label));
                 report.transfer(label, transfer);
                 log.debug("label {}: transfer {}", label, String.format("%.1f%%", 100 * transfer));
             }
         }
         log.info("transfer check of {} label(s) in {}s", small.size(), Math.round((System.nanoTime() - start) / 1e9));
+    }
+
+    private static ReversedTrigger storedTrigger(TriggerStore store, int label) throws NcguardException {
+        return store.load(label).orElseThrow(() -> new NcguardException("the trigger file of label " + label
+                + " is missing from the scan folder; start the scan over"));
     }
 
     private static List<Integer> uncheckedOutliers(ScanReport report) {
