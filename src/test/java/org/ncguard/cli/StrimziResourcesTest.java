@@ -85,18 +85,14 @@ class StrimziResourcesTest {
         // TopicSetup reads the clean and quarantine topics' max.message.bytes.
         expected.add("topic:literal:" + t.clean() + ":DescribeConfigs");
         expected.add("topic:literal:" + t.quarantine() + ":DescribeConfigs");
-        for (String op : List.of("Create", "Read", "Write", "Delete", "Describe", "DescribeConfigs")) {
-            expected.add("topic:prefix:" + app + "-:" + op); // Kafka Streams' internal topics
-        }
         expected.addAll(List.of("group:literal:" + app + ":Read", "group:literal:" + app + ":Describe",
-                "transactionalId:prefix:" + app + "-:Write", "transactionalId:prefix:" + app + "-:Describe",
-                "cluster:literal::IdempotentWrite"));
+                "transactionalId:prefix:" + app + "-:Write", "transactionalId:prefix:" + app + "-:Describe"));
         StrimziAcls guardUser = user(GuardManifest.NAME);
         assertEquals(expected, guardUser.lines());
 
         assertFalse(guardUser.allows("topic", t.profiles(), "Write"), "a guard cannot change the profiles");
         assertFalse(guardUser.allows("topic", t.requests(), "Write"), "a guard cannot forge requests");
-        assertTrue(guardUser.allows("topic", app + "-profile-store-changelog", "Create"), "internal topics");
+        assertFalse(guardUser.allows("topic", app + "-profile-store-changelog", "Create"), "no internal topics");
         assertTrue(guardUser.allows("transactionalId", app + "-7f3c-0", "Write"), "exactly-once producers");
     }
 
