@@ -22,12 +22,14 @@ import java.util.Map;
  * </ul>
  * A candidate is cleared as a natural feature of its label when its L1 is at least {@code guardFraction} of the median
  * and, where the rule asks for it ({@code minTransfer} above 0) and it was measured, its trigger transfers
- * ({@link TransferCheck}) to a reference model nobody poisoned at least {@code minTransfer}; otherwise (no transfer
+ * ({@link TransferCheck}) to a reference model nobody poisoned at least {@code minTransfer}, or its natural share is
+ * at least {@code naturalShare} with an L1 of at least {@code shareFraction} of the median; otherwise (no transfer
  * asked or measured: a reference model too weak to learn the labels measures none) when its natural share
- * ({@link NaturalFeatureCheck}) is at least {@code naturalShare}. The transfer decides where it is known because it
- * told apart what the share did not: planted checkerboards and colour patches whose stamped images mix with their
- * label's clean images, and shirts, natural but with clean images that mix with other garments'. A candidate with
- * neither measure is flagged.
+ * ({@link NaturalFeatureCheck}) is at least {@code naturalShare}. The transfer told apart what the share did not:
+ * planted checkerboards and colour patches whose stamped images mix with their label's clean images, and shirts,
+ * natural but with clean images that mix with other garments'; but a clean twin's bag (0.65 of the median, share
+ * 73%) did not transfer, hence the share still clears a trigger that is not small. A candidate with neither measure
+ * is flagged.
  *
  * @param name            short name for tables and reports
  * @param madThreshold    index above which the outlier test on L1 picks a label; 0 turns the test off
@@ -36,9 +38,11 @@ import java.util.Map;
  * @param naturalShare    share from which a candidate is a natural feature and cleared; above 1, never cleared
  * @param guardFraction   fraction of the median under which a candidate stays flagged whatever its share; 0: none
  * @param minTransfer     transfer from which a candidate is natural, where measured; 0: the share decides
+ * @param shareFraction   where the transfer is measured, fraction of the median from which a candidate that does not
+ *                        transfer is still natural by its share; 1: the transfer alone decides
  */
 public record FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction,
-                       double naturalShare, double guardFraction, double minTransfer) {
+                       double naturalShare, double guardFraction, double minTransfer, double shareFraction) {
 
     /** Neural Cleanse's own rule: the outlier test on L1 with the paper's threshold, nothing cleared. */
     public static final FlagRule PAPER = new FlagRule("paper", AnomalyIndex.DEFAULT_THRESHOLD, 0, 0, 2, 0);
@@ -57,12 +61,19 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
      * (2.02, share 37%) was flagged, at 3 a colour model's planted patch (2.74) was missed.
      */
     public static final FlagRule NCGUARD = new FlagRule("ncguard", AnomalyIndex.DEFAULT_THRESHOLD, LOG_THRESHOLD, 0,
-            NaturalFeatureCheck.NATURAL_SHARE, NaturalFeatureCheck.MIN_MEDIAN_FRACTION, TransferCheck.MIN_TRANSFER);
+            NaturalFeatureCheck.NATURAL_SHARE, NaturalFeatureCheck.MIN_MEDIAN_FRACTION, TransferCheck.MIN_TRANSFER,
+            TransferCheck.SHARE_FRACTION);
 
     /** A rule that does not ask the transfer check. */
     public FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction, double naturalShare,
             double guardFraction) {
-        this(name, madThreshold, logMadThreshold, smallFraction, naturalShare, guardFraction, 0);
+        this(name, madThreshold, logMadThreshold, smallFraction, naturalShare, guardFraction, 0, 1);
+    }
+
+    /** A rule in which, where the transfer is measured, it alone decides. */
+    public FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction, double naturalShare,
+            double guardFraction, double minTransfer) {
+        this(name, madThreshold, logMadThreshold, smallFraction, naturalShare, guardFraction, minTransfer, 1);
     }
 
     public FlagRule {
@@ -75,6 +86,7 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
         requireAtLeastZero("naturalShare", naturalShare);
         requireAtLeastZero("guardFraction", guardFraction);
         requireAtLeastZero("minTransfer", minTransfer);
+        requireAtLeastZero("shareFraction", shareFraction);
         if (madThreshold == 0 && logMadThreshold == 0 && smallFraction == 0) {
             throw new IllegalArgumentException("flag rule " + name + " has no test enabled: set madThreshold, "
                     + "logMadThreshold or smallFraction");
@@ -90,7 +102,7 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
     /** This rule with the paper's test at another threshold (the scan's {@code threshold}). */
     public FlagRule withMadThreshold(double threshold) {
         return madThreshold == 0 ? this : new FlagRule(name, threshold, logMadThreshold, smallFraction, naturalShare,
-                guardFraction, minTransfer);
+                guardFraction, minTransfer, shareFraction);
     }
 
     /**
@@ -106,13 +118,16 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
             if (naturalShare > 1) {
                 flagged.put(r.label(), why);
             } else if (minTransfer > 0 && r.transfer() != null) {
-                if (r.transfer() < minTransfer) {
+                boolean looksNatural = r.naturalShare() != null && r.naturalShare() >= naturalShare
+                        && r.l1() >= shareFraction * median;
+                if (r.transfer() < minTransfer && !looksNatural) {
                     flagged.put(r.label(), why + String.format(Locale.ROOT, "; on a reference model nobody poisoned "
-                            + "its trigger sends only %.1f%% of other labels' images to it (< %s%%): planted, not a "
-                            + "feature of the label", 100 * r.transfer(), trim(100 * minTransfer)));
+                            + "its trigger sends only %.1f%% more of other labels' images to it (< %s%%): planted, "
+                            + "not a feature of the label", 100 * r.transfer(), trim(100 * minTransfer)));
                 } else if (r.l1() < guardFraction * median) {
-                    flagged.put(r.label(), why + String.format(Locale.ROOT, "; it transfers (%.0f%%), but L1 is under "
-                            + "%s of the median", 100 * r.transfer(), trim(guardFraction)));
+                    flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural by %s, but L1 is under %s of "
+                            + "the median", r.transfer() >= minTransfer ? "its transfer" : "its share",
+                            trim(guardFraction)));
                 }
             } else if (r.naturalShare() == null) {
                 flagged.put(r.label(), why + "; natural-feature check not run");

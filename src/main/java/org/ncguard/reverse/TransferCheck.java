@@ -48,6 +48,13 @@ final class TransferCheck implements AutoCloseable {
      */
     static final double MIN_TRANSFER = 0.05;
 
+    /**
+     * Fraction of the median L1 from which a trigger that does not transfer is still natural when its stamped images
+     * lie among the label's own ({@link FlagRule#NCGUARD}): a clean twin's bag at 0.65 of the median (share 73%)
+     * did not transfer; the planted checkerboards that looked natural by their share sat at 0.17-0.28.
+     */
+    static final double SHARE_FRACTION = 0.5;
+
     /** Clean images the reference model trains on, at most: enough for a fair model in seconds. */
     static final int REFERENCE_IMAGES = 2000;
 

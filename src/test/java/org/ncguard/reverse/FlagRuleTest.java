@@ -133,12 +133,30 @@ class FlagRuleTest {
         FlagRule transfer = new FlagRule("transfer", 2, 2.5, 0, 0.5, 0.25, 0.05);
         Map<Integer, String> flagged = transfer.flag(scan);
         assertEquals(List.of(2), List.copyOf(flagged.keySet()));
-        assertTrue(flagged.get(2).endsWith("on a reference model nobody poisoned its trigger sends only 2.2% of other "
-                + "labels' images to it (< 5%): planted, not a feature of the label"), flagged.get(2));
+        assertTrue(flagged.get(2).endsWith("on a reference model nobody poisoned its trigger sends only 2.2% more of "
+                + "other labels' images to it (< 5%): planted, not a feature of the label"), flagged.get(2));
         assertEquals(List.of(2), List.copyOf(FlagRule.NCGUARD.flag(scan).keySet()));
         // Without a measured transfer (a reference model too weak to learn the labels), the rule falls back on the
         // share and the guard.
         assertEquals(Map.of(), transfer.flag(results(CHECKER_INFECTED, CHECKER_SHARES)));
+    }
+
+    /**
+     * The clean twin of a lab Fashion-MNIST model (a scan measured here): its bag (label 8) is an outlier (index 2.47)
+     * whose trigger lies among the bags (share 73%) but does not transfer (0.8%); at 0.65 of the median it is not
+     * small, and its share clears it.
+     */
+    static final double[] CLEAN_BAG = {72.67, 61.05, 79.36, 83.1, 81.21, 87.0, 60.47, 139.99, 52.03, 88.12};
+    static final Double[] CLEAN_BAG_SHARES = {0.842, 0.944, 0.807, null, null, null, 0.435, null, 0.725};
+    static final Double[] CLEAN_BAG_TRANSFER = {0.397, 0.455, 0.163, null, null, null, 0.155, null, 0.008};
+
+    @Test
+    void aNaturalLookingTriggerThatIsNotSmallIsClearedByItsShare() {
+        List<LabelResult> scan = withTransfer(results(CLEAN_BAG, CLEAN_BAG_SHARES), CLEAN_BAG_TRANSFER);
+        assertEquals(List.of(8), List.copyOf(FlagRule.PAPER.flag(scan).keySet()));
+        assertEquals(List.of(8), List.copyOf(new FlagRule("transfer only", 2, 2.5, 0, 0.5, 0.25, 0.05).flag(scan)
+                .keySet()), "the transfer alone calls the bag planted");
+        assertEquals(Map.of(), FlagRule.NCGUARD.flag(scan));
     }
 
     @Test

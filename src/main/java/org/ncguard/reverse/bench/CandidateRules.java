@@ -41,10 +41,13 @@ public final class CandidateRules {
                 new FlagRule("mad2/log2+natural0.7", 2, 2, 0, 0.7, 0),
                 new FlagRule("mad2/log2+natural0.3", 2, 2, 0, 0.3, 0),
                 new FlagRule("mad2/log2.5+guard0.25+transfer0.03", 2, 2.5, 0, 0.5, 0.25, 0.03),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.05", 2, 2.5, 0, 0.5, 0.25, 0.05),
                 new FlagRule("mad2/log2.5+guard0.25+transfer0.08", 2, 2.5, 0, 0.5, 0.25, 0.08),
                 new FlagRule("mad2/log2.5+guard0.25+transfer0.12", 2, 2.5, 0, 0.5, 0.25, 0.12),
                 new FlagRule("mad2/log2.5+transfer0.05", 2, 2.5, 0, 0.5, 0, 0.05),
-                new FlagRule("mad2/log2+guard0.25+transfer0.05", 2, 2, 0, 0.5, 0.25, 0.05));
+                new FlagRule("mad2/log2+guard0.25+transfer0.05", 2, 2, 0, 0.5, 0.25, 0.05),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.05|natural>0.3", 2, 2.5, 0, 0.5, 0.25, 0.05, 0.3),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.05|natural", 2, 2.5, 0, 0.5, 0.25, 0.05, 0));
     }
 
     /** The rule named {@code name}, if measured. */
