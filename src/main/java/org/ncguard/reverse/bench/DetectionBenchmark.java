@@ -123,13 +123,14 @@ public final class DetectionBenchmark {
 
     /**
      * One line per stored scan: the planted target's L1 against the median (for a clean twin: its smallest trigger's),
-     * its anomaly index on L1 and on ln L1, its natural share, and the labels each rule flagged (the target in bold).
+     * its anomaly index on L1 and on ln L1, its natural share and transfer, and the labels each rule flagged (the
+     * target in bold).
      */
     public String details(List<FlagRule> rules) {
         StringBuilder t = new StringBuilder("| case | trigger | scan seed | target | L1 / median | index | index"
-                + " on ln L1 | natural share |");
+                + " on ln L1 | natural share | transfer |");
         rules.forEach(r -> t.append(' ').append(r.name()).append(" |"));
-        t.append("\n|---|---|---|---|---|---|---|---|").append("---|".repeat(rules.size())).append('\n');
+        t.append("\n|---|---|---|---|---|---|---|---|---|").append("---|".repeat(rules.size())).append('\n');
         List<List<ScanOutcome>> byRule = rules.stream().map(this::outcomes).toList();
         for (int i = 0; i < scans.size(); i++) {
             StoredScan s = scans.get(i);
@@ -137,7 +138,7 @@ public final class DetectionBenchmark {
             ScanReport r = s.report();
             List<LabelResult> converged = r.labels().stream().filter(LabelResult::converged).toList();
             List<Double> logIndex = FlagRule.logIndices(converged.stream().map(LabelResult::l1).toList());
-            String target = "-", size = "", index = "", logIdx = "", share = "";
+            String target = "-", size = "", index = "", logIdx = "", share = "", transfer = "";
             // An infected model: its target. A clean twin: its smallest trigger, the label a rule would flag first.
             int label = c.infected() ? c.target() : converged.stream().min(Comparator.comparingDouble(LabelResult::l1))
                     .map(LabelResult::label).orElse(-1);
@@ -153,10 +154,11 @@ public final class DetectionBenchmark {
                     logIdx = String.format(Locale.ROOT, "%.2f", logIndex.get(at));
                     share = tr.naturalShare() == null ? "" : String.format(Locale.ROOT, "%.0f%%",
                             100 * tr.naturalShare());
+                    transfer = tr.transfer() == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * tr.transfer());
                 }
             }
-            t.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s |", c.id(),
-                    c.infected() ? c.trigger() : "clean", s.seed(), target, size, index, logIdx, share));
+            t.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |", c.id(),
+                    c.infected() ? c.trigger() : "clean", s.seed(), target, size, index, logIdx, share, transfer));
             for (List<ScanOutcome> outcomes : byRule) {
                 ScanOutcome o = outcomes.get(i);
                 List<String> labels = o.flagged().keySet().stream().sorted()
@@ -184,10 +186,12 @@ public final class DetectionBenchmark {
                     int at = indexOfLabel(converged, label);
                     LabelResult r = converged.get(at);
                     t.append(String.format(Locale.ROOT, "- %s: %s seed %d, label %d: L1 %.1f = %.2f of the median,"
-                            + " index %.2f, on ln L1 %.2f, natural share %s (%s)%n", rule.name(),
+                            + " index %.2f, on ln L1 %.2f, natural share %s, transfer %s (%s)%n", rule.name(),
                             s.benchmarkCase().id(), s.seed(), label, r.l1(), r.l1() / s.report().median(),
                             r.anomalyIndex(), logIndex.get(at), r.naturalShare() == null ? "not measured"
                                     : String.format(Locale.ROOT, "%.0f%%", 100 * r.naturalShare()),
+                            r.transfer() == null ? "not measured" : String.format(Locale.ROOT, "%.1f%%",
+                                    100 * r.transfer()),
                             outcomes.get(i).flagged().get(label)));
                 }
             }

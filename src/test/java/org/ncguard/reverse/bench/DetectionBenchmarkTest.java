@@ -86,7 +86,7 @@ class DetectionBenchmarkTest {
         assertTrue(summary.contains("| log2+natural | 1/1 | 0 | 0 | 0/1 | 2/2 |"), summary);
         String details = benchmark.details(List.of(FlagRule.PAPER, log));
         assertTrue(details.contains("| fm-sq4-t7-s1 | square:4:white:bottom-right | 1 | 7 | 11.0 / 52."), details);
-        assertTrue(details.contains("| 5% | none | **7** |"), details);
+        assertTrue(details.contains("| 5% |  | none | **7** |"), details);
     }
 
     @Test
