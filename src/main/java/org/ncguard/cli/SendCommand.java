@@ -13,10 +13,12 @@ import org.ncguard.avro.InferenceRequest;
 import org.ncguard.avro.Tensor;
 import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.guard.ClientSettings;
 import org.ncguard.guard.GuardTopics;
 import org.ncguard.guard.bench.PacedSender;
 import org.ncguard.guard.serde.GuardSerdes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ncguard send}: paced requests of random images, to try a running guard (docker-compose's traffic). */
@@ -52,6 +54,9 @@ final class SendCommand implements Callable<Integer> {
             description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
     String registryUrl;
 
+    @Mixin
+    KafkaConfigOption kafkaConfig;
+
     @Override
     public Integer call() throws Exception {
         if (count < 1 || rate < 0) {
@@ -61,7 +66,9 @@ final class SendCommand implements Callable<Integer> {
         Map.Entry<String, Path> served = ServeCommand.parseModels(List.of(model)).entrySet().iterator().next();
         String id = served.getKey();
         ImageShape shape = OnnxModel.load(served.getValue()).input().shape();
-        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl);
+        Map<String, String> settings = kafkaConfig.settings();
+        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
+                : GuardSerdes.registry(registryUrl, settings);
         SplittableRandom random = new SplittableRandom(seed);
         List<byte[]> values = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -72,12 +79,12 @@ final class SendCommand implements Callable<Integer> {
             values.add(serdes.requests().serializer().serialize(topic, new InferenceRequest(PacedSender.key(i), id,
                     Instant.now(), tensor, null, Map.of())));
         }
-        PacedSender sender = new PacedSender(bootstrap, topic, values, rate);
+        PacedSender sender = new PacedSender(bootstrap, settings, topic, values, rate);
         sender.start();
         sender.join();
         if (sender.failure() != null) {
             throw new NcguardException("sending to " + topic + " at " + bootstrap + " failed: "
-                    + sender.failure().getMessage(), sender.failure());
+                    + ClientSettings.explain(sender.failure()), sender.failure());
         }
         System.out.println("sent " + count + " requests for model " + id + " (" + shape + " random images) to "
                 + topic);

@@ -3,6 +3,7 @@ package org.ncguard.reverse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.ncguard.AtomicFiles;
 import org.ncguard.NcguardException;
@@ -11,7 +12,6 @@ import org.ncguard.data.DataSources;
 import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.data.Trigger;
-import org.ncguard.engine.ImageShape;
 import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.engine.OrtScorer;
@@ -33,9 +33,8 @@ import org.slf4j.LoggerFactory;
  * trains a small <em>reference</em> model of its own on the scan's clean images (the 2-conv network of the paper's
  * MNIST task, whatever the scanned model's architecture), stamps the trigger on the clean samples of the other
  * labels, and measures how many more of them the reference sends to the label than unstamped: the trigger's
- * <em>transfer</em>. A fifth of the
- * reference images is held out to measure the reference model; one too weak to know the labels
- * ({@value #MIN_REFERENCE_ACCURACY} accuracy) measures nothing.
+ * <em>transfer</em>. A fifth of the reference images is held out to measure the reference model; one too weak to know
+ * the labels (under {@value #MIN_REFERENCE_ACCURACY} accuracy) measures nothing.
  */
 final class TransferCheck implements AutoCloseable {
 
@@ -81,22 +80,11 @@ final class TransferCheck implements AutoCloseable {
     private final Batch clean;
     private final double accuracy;
 
-    private TransferCheck(OrtScorer reference, Preprocessor preprocessor, Batch clean, Batch heldOut)
-            throws NcguardException {
+    private TransferCheck(OrtScorer reference, Preprocessor preprocessor, Batch clean, double accuracy) {
         this.reference = reference;
         this.preprocessor = preprocessor;
         this.clean = clean;
-        int correct = 0;
-        for (int from = 0; from < heldOut.count(); from += BATCH) {
-            int k = Math.min(BATCH, heldOut.count() - from);
-            int size = heldOut.shape().size();
-            float[] images = java.util.Arrays.copyOfRange(heldOut.pixels(), from * size, (from + k) * size);
-            List<Scores> scores = reference.score(preprocessor.apply(images, k, heldOut.shape()), k);
-            for (int i = 0; i < k; i++) {
-                correct += scores.get(i).predicted() == heldOut.labels()[from + i] ? 1 : 0;
-            }
-        }
-        this.accuracy = heldOut.count() == 0 ? 0 : correct / (double) heldOut.count();
+        this.accuracy = accuracy;
     }
 
     /** The reference model's accuracy on the reference images it did not train on. */
@@ -120,15 +108,34 @@ final class TransferCheck implements AutoCloseable {
         Batch heldOut = slice(images, train, images.count());
         OnnxModel model = Files.isRegularFile(file) ? OnnxModel.load(file)
                 : train(file, slice(images, 0, train), labelCount);
-        ImageShape shape = Attack.inputFor(clean.shape());
-        return new TransferCheck(new OrtScorer(model, new ScorerOptions(NativeThreads.count())),
-                new Preprocessor(shape), clean, heldOut);
+        Preprocessor preprocessor = new Preprocessor(Attack.inputFor(clean.shape()));
+        OrtScorer scorer = new OrtScorer(model, new ScorerOptions(NativeThreads.count()));
+        try {
+            return new TransferCheck(scorer, preprocessor, clean, accuracy(scorer, preprocessor, heldOut));
+        } catch (NcguardException | RuntimeException e) {
+            scorer.close();
+            throw e;
+        }
+    }
+
+    private static double accuracy(OrtScorer scorer, Preprocessor preprocessor, Batch heldOut) throws NcguardException {
+        int size = heldOut.shape().size();
+        int correct = 0;
+        for (int from = 0; from < heldOut.count(); from += BATCH) {
+            int k = Math.min(BATCH, heldOut.count() - from);
+            float[] images = Arrays.copyOfRange(heldOut.pixels(), from * size, (from + k) * size);
+            List<Scores> scores = scorer.score(preprocessor.apply(images, k, heldOut.shape()), k);
+            for (int i = 0; i < k; i++) {
+                correct += scores.get(i).predicted() == heldOut.labels()[from + i] ? 1 : 0;
+            }
+        }
+        return heldOut.count() == 0 ? 0 : correct / (double) heldOut.count();
     }
 
     private static Batch slice(Batch b, int from, int to) {
         int size = b.shape().size();
-        return new Batch(java.util.Arrays.copyOfRange(b.pixels(), from * size, to * size),
-                java.util.Arrays.copyOfRange(b.labels(), from, to), b.shape());
+        return new Batch(Arrays.copyOfRange(b.pixels(), from * size, to * size),
+                Arrays.copyOfRange(b.labels(), from, to), b.shape());
     }
 
     private static OnnxModel train(Path file, Batch training, int labelCount) throws NcguardException {
@@ -156,7 +163,7 @@ final class TransferCheck implements AutoCloseable {
      */
     double transfer(ReversedTrigger trigger) throws NcguardException {
         int target = trigger.label();
-        int others = (int) java.util.Arrays.stream(clean.labels()).filter(l -> l != target).count();
+        int others = (int) Arrays.stream(clean.labels()).filter(l -> l != target).count();
         if (others == 0) {
             return 0;
         }
@@ -172,7 +179,7 @@ final class TransferCheck implements AutoCloseable {
         int k = 0;
         for (int i = 0; i <= clean.count(); i++) {
             if (k == BATCH || (i == clean.count() && k > 0)) {
-                float[] images = k == BATCH ? batch : java.util.Arrays.copyOf(batch, k * size);
+                float[] images = k == BATCH ? batch : Arrays.copyOf(batch, k * size);
                 for (Scores s : reference.score(preprocessor.apply(images, k, clean.shape()), k)) {
                     hits += s.predicted() == target ? 1 : 0;
                 }

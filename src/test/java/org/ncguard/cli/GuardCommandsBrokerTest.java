@@ -209,6 +209,10 @@ class GuardCommandsBrokerTest {
         assertTrue(rejected.err().contains("SASL_SSLX") && rejected.err().contains("security.protocol")
                 && rejected.err().contains("fix that setting in --config"), rejected.err());
         assertEquals(1, rejected.err().strip().lines().count(), rejected.err());
+        CliRun sendRejected = CliRun.of("send", "--bootstrap", "localhost:1", "--model", "a=" + modelFile, "--count",
+                "1", "--config", protocol.toString());
+        assertEquals(2, sendRejected.exitCode(), sendRejected.err());
+        assertTrue(sendRejected.err().contains("security.protocol"), sendRejected.err());
 
         Path jaas = Files.writeString(dir.resolve("jaas.properties"), "security.protocol=SASL_PLAINTEXT\n"
                 + "sasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=not a jaas line\n");

@@ -1,11 +1,13 @@
 package org.ncguard.guard.bench;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.ncguard.guard.ClientSettings;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -25,13 +27,18 @@ public final class PacedSender {
      * @param rate   requests per second; 0 for as fast as possible
      */
     public PacedSender(String bootstrap, String topic, List<byte[]> values, double rate) {
+        this(bootstrap, Map.of(), topic, values, rate);
+    }
+
+    /** @param settings Kafka client settings (security) that override the sender's own, as {@code --config} gives */
+    public PacedSender(String bootstrap, Map<String, String> settings, String topic, List<byte[]> values, double rate) {
         int n = values.size();
         this.sentNanos = new AtomicLongArray(n);
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         // Paced requests go out one by one, as a serving system sends them; a flood may batch.
         p.put(ProducerConfig.LINGER_MS_CONFIG, rate > 0 ? "0" : "5");
+        p.putAll(ClientSettings.of(bootstrap, settings));
         this.thread = new Thread(() -> {
             try (KafkaProducer<String, byte[]> out = new KafkaProducer<>(p, new StringSerializer(),
                     new ByteArraySerializer())) {
