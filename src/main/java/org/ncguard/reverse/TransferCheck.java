@@ -41,11 +41,13 @@ final class TransferCheck implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransferCheck.class);
 
     /**
-     * Transfer from which a trigger counts as a natural feature ({@link FlagRule#NCGUARD}). Measured as a raw share on
-     * the lab's Fashion-MNIST and colour models, planted triggers reached 0.4-5.2% and natural labels' 5.7% and more,
-     * both including the images the reference sends to the label unstamped: hence the lift over that base.
+     * Transfer from which a trigger counts as a natural feature ({@link FlagRule#NCGUARD}). On the lab's Fashion-MNIST,
+     * PyTorch and colour models, planted triggers raised the reference's share by 0-0.4%; the natural labels below the
+     * median by 3.5-94%, shirts the least (3.5-15%), and one bag 0.8% (cleared by its share: see
+     * {@link #SHARE_FRACTION}). Measured as a raw share first, planted triggers reached 5.2% and natural ones 5.7%:
+     * hence the lift over the unstamped share.
      */
-    static final double MIN_TRANSFER = 0.05;
+    static final double MIN_TRANSFER = 0.02;
 
     /**
      * Fraction of the median L1 from which a trigger that does not transfer is still natural when its stamped images

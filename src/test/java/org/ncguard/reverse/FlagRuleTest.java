@@ -107,14 +107,20 @@ class FlagRuleTest {
     }
 
     /**
-     * A lab Fashion-MNIST model with a 3x3 checkerboard planted for label 2 (a scan measured here): its stamped images
-     * mix with the label's clean ones (share 59%) and its mask is 0.28 of the median, over the quarter guard; only the
-     * transfer check tells it from the trouser (label 1): 2.2% of other labels' images reach label 2 on a reference
-     * model, 60.3% reach the trouser.
+     * A lab Fashion-MNIST model with a 3x3 checkerboard planted for label 2 (a scan measured here, before the transfer
+     * check): its stamped images mix with the label's clean ones (share 59%) and its mask is 0.28 of the median, over
+     * the quarter guard, so the share and the guard alone clear it.
      */
     static final double[] CHECKER_INFECTED = {55.95, 40.22, 17.51, 51.45, 76.59, 74.83, 48.42, 113.27, 68.73, 147.22};
     static final Double[] CHECKER_SHARES = {0.94, 0.96, 0.59, 0.72, null, null, 0.02};
-    static final Double[] CHECKER_TRANSFER = {0.554, 0.603, 0.022, 0.083, null, null, 0.10};
+
+    /**
+     * The same model and settings scanned with the transfer check: its trigger raises the share of other labels'
+     * images the reference sends to label 2 by 0.4%, the trouser's (label 1) by 36%.
+     */
+    static final double[] CHECKER_SCANNED = {56.83, 38.89, 14.94, 48.60, 66.86, 67.03, 46.47, 111.50, 65.94, 145.82};
+    static final Double[] CHECKER_SCANNED_SHARES = {0.92, 0.92, 0.56, 0.61, null, null, 0.04};
+    static final Double[] CHECKER_SCANNED_TRANSFER = {0.648, 0.362, 0.004, 0.07, null, null, 0.035};
 
     static List<LabelResult> withTransfer(List<LabelResult> results, Double... transfer) {
         List<LabelResult> out = new ArrayList<>();
@@ -127,18 +133,21 @@ class FlagRuleTest {
 
     @Test
     void aNaturalLookingTriggerThatDoesNotTransferStaysFlagged() {
-        List<LabelResult> scan = withTransfer(results(CHECKER_INFECTED, CHECKER_SHARES), CHECKER_TRANSFER);
         FlagRule shareOnly = new FlagRule("mad2/log2.5+natural+guard0.25", 2, 2.5, 0, 0.5, 0.25);
-        assertEquals(Map.of(), shareOnly.flag(scan), "the share and the guard alone clear the planted checkerboard");
-        FlagRule transfer = new FlagRule("transfer", 2, 2.5, 0, 0.5, 0.25, 0.05);
+        assertEquals(Map.of(), shareOnly.flag(results(CHECKER_INFECTED, CHECKER_SHARES)),
+                "the share and the guard alone clear the planted checkerboard");
+
+        List<LabelResult> scan = withTransfer(results(CHECKER_SCANNED, CHECKER_SCANNED_SHARES),
+                CHECKER_SCANNED_TRANSFER);
+        FlagRule transfer = new FlagRule("transfer", 2, 2.5, 0, 0.5, 0, 0.02);
         Map<Integer, String> flagged = transfer.flag(scan);
         assertEquals(List.of(2), List.copyOf(flagged.keySet()));
-        assertTrue(flagged.get(2).endsWith("on a reference model nobody poisoned its trigger sends only 2.2% more of "
-                + "other labels' images to it (< 5%): planted, not a feature of the label"), flagged.get(2));
+        assertTrue(flagged.get(2).endsWith("on a reference model nobody poisoned its trigger sends only 0.4% more of "
+                + "other labels' images to it (< 2%): planted, not a feature of the label"), flagged.get(2));
         assertEquals(List.of(2), List.copyOf(FlagRule.NCGUARD.flag(scan).keySet()));
         // Without a measured transfer (a reference model too weak to learn the labels), the rule falls back on the
-        // share and the guard.
-        assertEquals(Map.of(), transfer.flag(results(CHECKER_INFECTED, CHECKER_SHARES)));
+        // share: 56% clears it.
+        assertEquals(Map.of(), transfer.flag(results(CHECKER_SCANNED, CHECKER_SCANNED_SHARES)));
     }
 
     /**
@@ -162,10 +171,10 @@ class FlagRuleTest {
     @Test
     void transferAboveTheBarClearsANaturalLookingTrigger() {
         // The same checkerboard, had its trigger worked on the reference model like the trouser's: cleared.
-        Double[] natural = CHECKER_TRANSFER.clone();
+        Double[] natural = CHECKER_SCANNED_TRANSFER.clone();
         natural[2] = 0.3;
-        FlagRule transfer = new FlagRule("transfer", 2, 2.5, 0, 0.5, 0.25, 0.05);
-        assertEquals(Map.of(), transfer.flag(withTransfer(results(CHECKER_INFECTED, CHECKER_SHARES), natural)));
+        FlagRule transfer = new FlagRule("transfer", 2, 2.5, 0, 0.5, 0, 0.02);
+        assertEquals(Map.of(), transfer.flag(withTransfer(results(CHECKER_SCANNED, CHECKER_SCANNED_SHARES), natural)));
         // A shirt-like candidate whose stamped images mix with other labels' (share 37%) but whose trigger works on
         // the reference model: natural, where the share alone flags it.
         List<LabelResult> shirt = results(CLEAN_SHIRT, CLEAN_SHIRT_SHARES);

@@ -15,6 +15,7 @@ public final class CandidateRules {
                 FlagRule.PAPER,
                 FlagRule.NCGUARD,
                 FlagRule.OUTLIERS_NATURAL_GUARDED,
+                new FlagRule("mad2/log2.5+natural+guard0.25", 2, 2.5, 0, 0.5, 0.25),
                 new FlagRule("mad2+natural", 2, 0, 0, 0.5, 0),
                 new FlagRule("log2", 0, 2, 0, 2, 0),
                 new FlagRule("log2+natural", 0, 2, 0, 0.5, 0),
@@ -47,6 +48,9 @@ public final class CandidateRules {
                 new FlagRule("mad2/log2.5+transfer0.05", 2, 2.5, 0, 0.5, 0, 0.05),
                 new FlagRule("mad2/log2+guard0.25+transfer0.05", 2, 2, 0, 0.5, 0.25, 0.05),
                 new FlagRule("mad2/log2.5+guard0.25+transfer0.05|natural>0.3", 2, 2.5, 0, 0.5, 0.25, 0.05, 0.3),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.05|natural>0.5", 2, 2.5, 0, 0.5, 0.25, 0.05, 0.5),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.01|natural>0.5", 2, 2.5, 0, 0.5, 0.25, 0.01, 0.5),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.02", 2, 2.5, 0, 0.5, 0.25, 0.02),
                 new FlagRule("mad2/log2.5+guard0.25+transfer0.05|natural", 2, 2.5, 0, 0.5, 0.25, 0.05, 0));
     }
 
