@@ -93,13 +93,15 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new NcguardException("cannot create the broker directory " + dir + ": " + e.getMessage(), e);
         }
-        int clientPort = port == 0 ? freePort() : requireFree(port);
-        int controllerPort = freePort();
+        int asked = port == 0 ? 0 : requireFree(port);
+        int[] free = freePorts(3, asked);
+        int clientPort = port == 0 ? free[0] : asked;
+        int controllerPort = free[1];
         Path data = logs.toAbsolutePath().resolve("data");
         Properties props = config(data, clientPort, controllerPort);
         Internal internal = null;
         if (security.authenticates()) {
-            internal = new Internal(freePort(), Uuid.randomUuid().toString());
+            internal = new Internal(free[2], Uuid.randomUuid().toString());
             props.putAll(secured(clientPort, controllerPort, internal, security));
         }
         if (!Files.exists(data.resolve("meta.properties"))) {
@@ -261,12 +263,32 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws NcguardException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /**
+     * {@code n} distinct free ports, none equal to {@code taken}: the sockets stay open until all are found, since a
+     * port closed at once can be handed out again by the next lookup (two listeners on one port fail the broker).
+     */
+    private static int[] freePorts(int n, int taken) throws NcguardException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; ) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                if (s.getLocalPort() != taken) {
+                    ports[i++] = s.getLocalPort();
+                }
+            }
+            return ports;
         } catch (IOException e) {
             throw new NcguardException("no free port: " + e.getMessage(), e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // only a probe
+                }
+            }
         }
     }
 
