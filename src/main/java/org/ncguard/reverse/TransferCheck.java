@@ -81,12 +81,15 @@ final class TransferCheck implements AutoCloseable {
     private final Preprocessor preprocessor;
     private final Batch clean;
     private final double accuracy;
+    /** What the reference predicts for each clean sample unstamped: the base every trigger's lift is measured from. */
+    private final int[] unstamped;
 
     private TransferCheck(OrtScorer reference, Preprocessor preprocessor, Batch clean, double accuracy) {
         this.reference = reference;
         this.preprocessor = preprocessor;
         this.clean = clean;
         this.accuracy = accuracy;
+        this.unstamped = new int[clean.count()];
     }
 
     /** The reference model's accuracy on the reference images it did not train on. */
@@ -113,7 +116,9 @@ final class TransferCheck implements AutoCloseable {
         Preprocessor preprocessor = new Preprocessor(Attack.inputFor(clean.shape()));
         OrtScorer scorer = new OrtScorer(model, new ScorerOptions(NativeThreads.count()));
         try {
-            return new TransferCheck(scorer, preprocessor, clean, accuracy(scorer, preprocessor, heldOut));
+            TransferCheck check = new TransferCheck(scorer, preprocessor, clean, accuracy(scorer, preprocessor, heldOut));
+            check.predictUnstamped();
+            return check;
         } catch (NcguardException | RuntimeException e) {
             scorer.close();
             throw e;
@@ -169,11 +174,27 @@ final class TransferCheck implements AutoCloseable {
         if (others == 0) {
             return 0;
         }
-        int lift = sentToTarget(target, trigger.toTrigger()) - sentToTarget(target, null);
+        int base = 0;
+        for (int i = 0; i < clean.count(); i++) {
+            base += clean.labels()[i] != target && unstamped[i] == target ? 1 : 0;
+        }
+        int lift = sentToTarget(target, trigger.toTrigger()) - base;
         return Math.max(0, lift) / (double) others;
     }
 
-    /** How many clean images of other labels, stamped with {@code stamp} when given, the reference sends to target. */
+    private void predictUnstamped() throws NcguardException {
+        int size = clean.shape().size();
+        for (int from = 0; from < clean.count(); from += BATCH) {
+            int k = Math.min(BATCH, clean.count() - from);
+            float[] images = Arrays.copyOfRange(clean.pixels(), from * size, (from + k) * size);
+            List<Scores> scores = reference.score(preprocessor.apply(images, k, clean.shape()), k);
+            for (int i = 0; i < k; i++) {
+                unstamped[from + i] = scores.get(i).predicted();
+            }
+        }
+    }
+
+    /** How many clean images of other labels, stamped with {@code stamp}, the reference sends to target. */
     private int sentToTarget(int target, Trigger stamp) throws NcguardException {
         int size = clean.shape().size();
         float[] batch = new float[BATCH * size];
@@ -189,9 +210,7 @@ final class TransferCheck implements AutoCloseable {
             }
             if (i < clean.count() && clean.labels()[i] != target) {
                 System.arraycopy(clean.pixels(), i * size, batch, k * size, size);
-                if (stamp != null) {
-                    stamp.stampInPlace(batch, k * size);
-                }
+                stamp.stampInPlace(batch, k * size);
                 k++;
             }
         }
