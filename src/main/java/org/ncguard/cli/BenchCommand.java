@@ -2,6 +2,8 @@ package org.ncguard.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.EngineBenchmark;
@@ -43,13 +45,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --guard: requests per throughput run (default: ${DEFAULT-VALUE}).")
     int requests;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "With --guard: a Kafka Streams setting of the measured guard, to measure a tuning "
+                    + "(e.g. --set commit.interval.ms=200); repeatable.")
+    Map<String, String> settings = new TreeMap<>();
+
     @Override
     public Integer call() throws Exception {
         if (guard) {
             return guard();
         }
-        if (profile != null) {
-            throw new NcguardException("--profile goes with --guard");
+        if (profile != null || !settings.isEmpty()) {
+            throw new NcguardException((profile != null ? "--profile" : "--set") + " goes with --guard");
         }
         OnnxModel m = model != null ? OnnxModel.load(model) : OnnxModel.fromBytes("built-in 2-conv MNIST net",
                 Architecture.MNIST.build(new ImageShape(1, 28, 28, Layout.NCHW), 10, 1).toByteArray());
@@ -70,8 +77,9 @@ final class BenchCommand implements Callable<Integer> {
         GuardProfile p = profile == null ? null : ProfileJson.read(profile);
         System.out.println("model: " + (model == null ? "built-in 2-conv MNIST net (random weights)" : model)
                 + "; profile: " + (profile == null ? "made up, 100 neurons" : profile)
-                + "; broker, guard and load generator in this JVM");
-        new GuardBench(file, p, requests, seconds < 10 ? 10 : seconds, System.out).run();
+                + "; broker, guard and load generator in this JVM"
+                + (settings.isEmpty() ? "" : "; guard settings " + settings));
+        new GuardBench(file, p, requests, seconds < 10 ? 10 : seconds, settings, System.out).run();
         return 0;
     }
 }

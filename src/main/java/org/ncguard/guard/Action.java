@@ -9,8 +9,10 @@ public enum Action {
     /** Suspicious, sent to quarantine (drop mode). */
     DROP;
 
+    private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+
     /** {@code pass}, {@code flag} or {@code drop}. */
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return wire;
     }
 }

@@ -89,6 +89,13 @@ class InspectCommandTest {
     }
 
     @Test
+    void guardBenchSettingsWithoutGuardAreRefused() {
+        CliRun run = CliRun.of("bench", "--set", "commit.interval.ms=200");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--set goes with --guard"), run.err());
+    }
+
+    @Test
     void everyCommandHasHelpAndTheToolHasAVersion() {
         for (String command : new String[] {"inspect", "attack", "evaluate", "scan", "bench"}) {
             CliRun run = CliRun.of(command, "--help");
