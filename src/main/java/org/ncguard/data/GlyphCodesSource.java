@@ -11,7 +11,7 @@ import org.ncguard.engine.Layout;
  * to two pixels, a random ink level and pixel noise. The same seed gives the same images; image {@code i} has label
  * {@code i % labels}, so every prefix is balanced.
  */
-public final class GlyphCodesSource implements ImageSource {
+public final class GlyphCodesSource extends ProceduralSource {
 
     /** Image side. */
     public static final int SIZE = 28;
@@ -21,12 +21,8 @@ public final class GlyphCodesSource implements ImageSource {
     private static final int ORIGIN = 4;
     private static final ImageShape SHAPE = new ImageShape(1, SIZE, SIZE, Layout.NCHW);
 
-    private final String name;
-    private final int labels;
-    private final int count;
     private final long streamSeed;
     private final boolean[][] codes;
-    private volatile boolean closed;
 
     /**
      * @param labels number of labels, 2 or more
@@ -35,23 +31,22 @@ public final class GlyphCodesSource implements ImageSource {
      * @param seed   seed of the codes and of the images
      */
     public GlyphCodesSource(int labels, int count, boolean test, long seed) {
+        super(String.format(Locale.ROOT, "builtin:glyph-codes:%s?labels=%d&n=%d&seed=%d", test ? "test" : "train",
+                labels, count, seed), SHAPE, checked(labels), count);
+        this.streamSeed = mix(2 * seed + (test ? 1 : 0));
+        this.codes = codes(labels, seed);
+    }
+
+    private static int checked(int labels) {
         if (labels < 2) {
             throw new IllegalArgumentException("a glyph set needs at least 2 labels, found " + labels);
         }
-        if (count < 0) {
-            throw new IllegalArgumentException("count must not be negative, found " + count);
-        }
-        this.labels = labels;
-        this.count = count;
-        this.name = String.format(Locale.ROOT, "builtin:glyph-codes:%s?labels=%d&n=%d&seed=%d", test ? "test" : "train",
-                labels, count, seed);
-        this.streamSeed = SignsSource.mix(2 * seed + (test ? 1 : 0));
-        this.codes = codes(labels, seed);
+        return labels;
     }
 
     /** Distinct codes with 8 to 17 blocks set, so that none is blank or a near copy of the full square. */
     private static boolean[][] codes(int labels, long seed) {
-        SplittableRandom random = new SplittableRandom(SignsSource.mix(seed));
+        SplittableRandom random = new SplittableRandom(mix(seed));
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         boolean[][] codes = new boolean[labels][];
         for (int label = 0; label < labels; label++) {
@@ -68,36 +63,9 @@ public final class GlyphCodesSource implements ImageSource {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int count() {
-        return count;
-    }
-
-    @Override
-    public ImageShape shape() {
-        return SHAPE;
-    }
-
-    @Override
-    public int labelCount() {
-        return labels;
-    }
-
-    @Override
-    public int label(int index) {
-        check(index);
-        return index % labels;
-    }
-
-    @Override
-    public void readBytes(int index, byte[] dst, int offset) {
-        check(index);
-        SplittableRandom random = new SplittableRandom(SignsSource.mix(streamSeed + index));
-        boolean[] code = codes[label(index)];
+    void draw(int index, int label, byte[] dst, int offset) {
+        SplittableRandom random = new SplittableRandom(mix(streamSeed + index));
+        boolean[] code = codes[label];
         int dy = random.nextInt(-2, 3);
         int dx = random.nextInt(-2, 3);
         double ink = 0.6 + 0.4 * random.nextDouble();
@@ -110,24 +78,5 @@ public final class GlyphCodesSource implements ImageSource {
                 dst[offset + y * SIZE + x] = (byte) Math.round(255 * Math.min(1, Math.max(0, v)));
             }
         }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-    }
-
-    private void check(int index) {
-        if (closed) {
-            throw new IllegalStateException(name + " is closed");
-        }
-        if (index < 0 || index >= count) {
-            throw new IndexOutOfBoundsException("image " + index + " of " + count);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return name + " (" + count + " images of " + SHAPE + ", " + labels + " labels)";
     }
 }

@@ -15,12 +15,10 @@ import org.ncguard.engine.Layout;
  * colour does not tell them apart. Each image adds nuisance: background clutter, scale, offset, rotation,
  * faded paint, lighting, blur and noise (see {@code SignRenderer}).
  *
- * <p>Nothing is stored: image {@code i} is drawn on demand from a generator seeded by (seed, split, i), so
- * any image can be read at any time, from any thread, and is always the same. Labels cycle through the
- * classes ({@code label(i) = i mod 43}), so every prefix is balanced. The train and test splits draw from
- * disjoint seeds: the split is folded into the seed as its lowest bit.
+ * <p>Image {@code i} is drawn on demand from a generator seeded by (seed, split, i); labels cycle through the 43
+ * classes. The train and test splits draw from disjoint seeds: the split is folded into the seed as its lowest bit.
  */
-public final class SignsSource implements ImageSource {
+public final class SignsSource extends ProceduralSource {
 
     /** Which half of the data set; the two never share an image seed. */
     public enum Split {
@@ -34,10 +32,7 @@ public final class SignsSource implements ImageSource {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
     private static final ImageShape SHAPE = new ImageShape(3, SignRenderer.SIZE, SignRenderer.SIZE, Layout.NCHW);
 
-    private final String name;
     private final long streamSeed;
-    private final int count;
-    private volatile boolean closed;
 
     /**
      * @param seed data set seed; the same seed gives the same images
@@ -50,32 +45,8 @@ public final class SignsSource implements ImageSource {
     }
 
     SignsSource(String name, long seed, Split split, int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("count must not be negative, found " + count);
-        }
-        this.name = name;
+        super(name, SHAPE, CLASSES, count);
         this.streamSeed = mix(2 * seed + split.ordinal() + GOLDEN);
-        this.count = count;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int count() {
-        return count;
-    }
-
-    @Override
-    public ImageShape shape() {
-        return SHAPE;
-    }
-
-    @Override
-    public int labelCount() {
-        return CLASSES;
     }
 
     @Override
@@ -88,41 +59,8 @@ public final class SignsSource implements ImageSource {
     }
 
     @Override
-    public int label(int index) {
-        check(index);
-        return index % CLASSES;
-    }
-
-    @Override
-    public void readBytes(int index, byte[] dst, int offset) {
-        check(index);
-        byte[] px = SignRenderer.render(label(index), new Random(mix(streamSeed + mix(index + GOLDEN))));
+    void draw(int index, int label, byte[] dst, int offset) {
+        byte[] px = SignRenderer.render(label, new Random(mix(streamSeed + mix(index + GOLDEN))));
         System.arraycopy(px, 0, dst, offset, px.length);
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-    }
-
-    private void check(int index) {
-        if (closed) {
-            throw new IllegalStateException(name + " is closed");
-        }
-        if (index < 0 || index >= count) {
-            throw new IndexOutOfBoundsException("image " + index + " of " + count);
-        }
-    }
-
-    /** SplitMix64's finaliser: spreads nearby seeds far apart. */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
-    }
-
-    @Override
-    public String toString() {
-        return name + " (" + count + " images of " + SHAPE + ", " + CLASSES + " labels)";
     }
 }
