@@ -15,7 +15,8 @@ import org.ncguard.reverse.ScanReport;
 
 /**
  * Scores flag rules on the detection benchmark's stored scans, without scanning again: every complete
- * {@code scans/ID-KEY/seed-S/scan.json} under the run folder (and not locked by a running scan), for every case of the case list, is re-decided by each
+ * {@code scans/ID-KEY/seed-S/scan.json} under the run folder (and not locked by a running scan, and not one shard of a
+ * split scan), for every case of the case list, is re-decided by each
  * rule from its per-label L1 norms and natural shares.
  */
 public final class DetectionBenchmark {
@@ -50,7 +51,8 @@ public final class DetectionBenchmark {
                         continue;
                     }
                     ScanReport report = ScanReport.read(json);
-                    if (report.complete()) {
+                    // A shard's verdict covers its own labels only; its merge is the scan to score.
+                    if (report.complete() && report.shard() == null) {
                         scans.add(new StoredScan(c, report.seed(), report));
                     }
                 }

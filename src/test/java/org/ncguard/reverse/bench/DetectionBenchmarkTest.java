@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.NcguardException;
 import org.ncguard.reverse.FlagRule;
 import org.ncguard.reverse.LabelResult;
 import org.ncguard.reverse.ScanReport;
+import org.ncguard.reverse.ScanShard;
 
 class DetectionBenchmarkTest {
 
@@ -70,6 +72,9 @@ class DetectionBenchmarkTest {
         // So is a complete one that run.sh is still working on (refining, checking): it holds a lock beside it.
         write(scan(3, 7, 11.0, 0.05), dir.resolve("scans").resolve(infected.stem()).resolve("seed-3"));
         Files.createDirectory(dir.resolve("scans").resolve(infected.stem()).resolve("seed-3.lock"));
+        // And one shard of a split scan: its verdict covers its own labels only.
+        write(scan(4, 7, 11.0, 0.05).toBuilder().shard(ScanShard.of(0, 2, IntStream.range(0, 10).boxed().toList()))
+                .build(), dir.resolve("scans").resolve(infected.stem()).resolve("seed-4"));
 
         DetectionBenchmark benchmark = DetectionBenchmark.load(cases, dir);
         assertEquals(2, benchmark.scans().size());
