@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,10 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.avro.GuardVerdict;
-import org.ncguard.guard.score.ModelRunner;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.profile.GuardProfile;
-import org.ncguard.profile.ProfileJson;
 import org.ncguard.testing.SharedBroker;
 import org.ncguard.testing.TopicReader;
 
@@ -54,12 +51,10 @@ class GuardBrokerTest {
     @BeforeAll
     static void setUp() throws Exception {
         bootstrap = SharedBroker.bootstrap();
-        modelFile = GuardFixtures.tinyModel(dir, 7);
-        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
-            profile = GuardFixtures.profile(m, "profile-1", "2026-01-01T00:00:00Z");
-        }
-        profileFile = dir.resolve("profile.json");
-        Files.write(profileFile, ProfileJson.toBytes(profile));
+        GuardFixtures.Served served = GuardFixtures.served(dir, "profile-1", "2026-01-01T00:00:00Z");
+        modelFile = served.model();
+        profile = served.profile();
+        profileFile = served.profileFile();
     }
 
     /** A fresh requests topic (and so fresh output topics) per test. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,9 +17,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ncguard.guard.score.ModelRunner;
 import org.ncguard.guard.serde.GuardSerdes;
-import org.ncguard.profile.ProfileJson;
 import org.ncguard.testing.TopicReader;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -53,11 +50,9 @@ class GuardContainersTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        modelFile = GuardFixtures.tinyModel(dir, 7);
-        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
-            profileFile = dir.resolve("profile.json");
-            Files.write(profileFile, ProfileJson.toBytes(GuardFixtures.profile(m, "containers", "2026-01-01T00:00:00Z")));
-        }
+        GuardFixtures.Served served = GuardFixtures.served(dir, "containers", "2026-01-01T00:00:00Z");
+        modelFile = served.model();
+        profileFile = served.profileFile();
     }
 
     @Test

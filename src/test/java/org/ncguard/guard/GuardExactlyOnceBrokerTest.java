@@ -25,10 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ncguard.guard.score.ModelRunner;
 import org.ncguard.guard.serde.GuardSerdes;
-import org.ncguard.profile.GuardProfile;
-import org.ncguard.profile.ProfileJson;
 import org.ncguard.testing.SharedBroker;
 import org.ncguard.testing.TopicReader;
 
@@ -54,13 +51,9 @@ class GuardExactlyOnceBrokerTest {
     static void setUp() throws Exception {
         bootstrap = SharedBroker.bootstrap();
         GuardBrokerTest.bootstrap = bootstrap;
-        modelFile = GuardFixtures.tinyModel(dir, 7);
-        GuardProfile profile;
-        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
-            profile = GuardFixtures.profile(m, "profile-1", "2026-01-01T00:00:00Z");
-        }
-        profileFile = dir.resolve("profile.json");
-        Files.write(profileFile, ProfileJson.toBytes(profile));
+        GuardFixtures.Served served = GuardFixtures.served(dir, "profile-1", "2026-01-01T00:00:00Z");
+        modelFile = served.model();
+        profileFile = served.profileFile();
     }
 
     private Process serve(String topic, String appId, Path log) throws IOException {

@@ -3,6 +3,7 @@ package org.ncguard.guard;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.ncguard.guard.score.ScoringWorker;
 import org.ncguard.profile.GuardProfile;
 import org.ncguard.profile.InputSpec;
 import org.ncguard.profile.LabelProfile;
+import org.ncguard.profile.ProfileJson;
 import org.ncguard.profile.PenultimateLayer;
 import org.ncguard.profile.Roc;
 import org.ncguard.profile.RocCurve;
@@ -50,6 +52,21 @@ final class GuardFixtures {
                 .view().dense(16).relu().dense(3)
                 .write(file);
         return file;
+    }
+
+    /** The tiny model (seed 7) and its profile, both written to a folder: what a guard under test serves. */
+    record Served(Path model, GuardProfile profile, Path profileFile) {}
+
+    /** Writes {@code tiny-7.onnx} and {@code profile.json} (its profile, made at {@code createdAt}) to {@code dir}. */
+    static Served served(Path dir, String profileId, String createdAt) throws Exception {
+        Path model = tinyModel(dir, 7);
+        GuardProfile profile;
+        try (ModelRunner m = runner(model)) {
+            profile = profile(m, profileId, createdAt);
+        }
+        Path file = dir.resolve("profile.json");
+        Files.write(file, ProfileJson.toBytes(profile));
+        return new Served(model, profile, file);
     }
 
     static ModelRunner runner(Path file) throws Exception {

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.avro.Tensor;
-import org.ncguard.guard.score.ModelRunner;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.profile.GuardProfile;
 import org.ncguard.testing.SharedBroker;
@@ -44,10 +43,9 @@ class GuardFuzzBrokerTest {
     @BeforeAll
     static void setUp() throws Exception {
         GuardBrokerTest.bootstrap = SharedBroker.bootstrap();
-        modelFile = GuardFixtures.tinyModel(dir, 7);
-        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
-            profile = GuardFixtures.profile(m, "profile-1", "2026-01-01T00:00:00Z");
-        }
+        GuardFixtures.Served served = GuardFixtures.served(dir, "profile-1", "2026-01-01T00:00:00Z");
+        modelFile = served.model();
+        profile = served.profile();
     }
 
     private byte[] encode(String id, Tensor t) {

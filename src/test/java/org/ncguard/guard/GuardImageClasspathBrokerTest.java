@@ -37,9 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.cli.Main;
-import org.ncguard.guard.score.ModelRunner;
 import org.ncguard.guard.serde.GuardSerdes;
-import org.ncguard.profile.ProfileJson;
 import org.ncguard.testing.TopicReader;
 import org.w3c.dom.NodeList;
 
@@ -72,12 +70,9 @@ class GuardImageClasspathBrokerTest {
         assertTrue(classPath.stream().noneMatch(e -> e.contains("nd4j") || e.contains("javacpp")
                 || e.contains("openblas") || e.contains("jna")), "no ND4J jar left: " + classPath);
 
-        Path modelFile = GuardFixtures.tinyModel(dir, 7);
-        Path profileFile = dir.resolve("profile.json");
-        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
-            Files.write(profileFile, ProfileJson.toBytes(GuardFixtures.profile(m, "image-profile",
-                    "2026-01-01T00:00:00Z")));
-        }
+        GuardFixtures.Served served = GuardFixtures.served(dir, "image-profile", "2026-01-01T00:00:00Z");
+        Path modelFile = served.model();
+        Path profileFile = served.profileFile();
 
         Process broker = start(classPath, "broker", "--port", "0");
         String bootstrap = awaitLine(broker, Pattern.compile("bootstrap: (\\S+)"), Duration.ofSeconds(90)).group(1);

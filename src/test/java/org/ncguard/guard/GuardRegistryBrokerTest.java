@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.avro.GuardVerdict;
-import org.ncguard.guard.score.ModelRunner;
 import org.ncguard.guard.score.ServedModels;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.profile.GuardProfile;
@@ -46,11 +45,9 @@ class GuardRegistryBrokerTest {
     void guardReadsAndWritesTheConfluentWireFormatThroughTheRegistry() throws Exception {
         String bootstrap = SharedBroker.bootstrap();
         GuardBrokerTest.bootstrap = bootstrap;
-        Path modelFile = GuardFixtures.tinyModel(dir, 7);
-        GuardProfile profile;
-        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
-            profile = GuardFixtures.profile(m, "registry-profile", "2026-01-01T00:00:00Z");
-        }
+        GuardFixtures.Served served = GuardFixtures.served(dir, "registry-profile", "2026-01-01T00:00:00Z");
+        Path modelFile = served.model();
+        GuardProfile profile = served.profile();
         try (ApicurioRegistry registry = ApicurioRegistry.start(dir.resolve("registry.log"))) {
             GuardSerdes serdes = GuardSerdes.registry(registry.url());
             String name = "reg-" + UUID.randomUUID().toString().substring(0, 8);

@@ -45,9 +45,7 @@ import org.ncguard.cli.Main;
 import org.ncguard.guard.broker.BrokerSecurity;
 import org.ncguard.guard.broker.EmbeddedBroker;
 import org.ncguard.guard.replay.ReplayConfig;
-import org.ncguard.guard.score.ModelRunner;
 import org.ncguard.guard.serde.GuardSerdes;
-import org.ncguard.profile.ProfileJson;
 import org.ncguard.testing.TopicReader;
 
 /**
@@ -74,11 +72,9 @@ class GuardScramBrokerTest {
     @BeforeAll
     static void setUp() throws Exception {
         broker = EmbeddedBroker.start(0, null, BrokerSecurity.scram(PASSWORDS).withAcls(Set.of("admin")));
-        modelFile = GuardFixtures.tinyModel(dir, 7);
-        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
-            profileFile = dir.resolve("profile.json");
-            Files.write(profileFile, ProfileJson.toBytes(GuardFixtures.profile(m, "scram-1", "2026-01-01T00:00:00Z")));
-        }
+        GuardFixtures.Served served = GuardFixtures.served(dir, "scram-1", "2026-01-01T00:00:00Z");
+        modelFile = served.model();
+        profileFile = served.profileFile();
         GuardTopics topics = GuardTopics.forRequests(GuardTopics.DEFAULT_REQUESTS);
         try (Admin admin = Admin.create(ClientSettings.of(broker.bootstrap(), login("admin")))) {
             // The requests topic belongs to the serving system; the guard creates its own topics.

@@ -66,10 +66,9 @@ class GuardTopologyTest {
 
     @BeforeAll
     static void model() throws Exception {
-        modelFile = GuardFixtures.tinyModel(dir, 7);
-        try (ModelRunner m = GuardFixtures.runner(modelFile)) {
-            profile = GuardFixtures.profile(m, "profile-1", "2026-01-01T00:00:00Z");
-        }
+        GuardFixtures.Served served = GuardFixtures.served(dir, "profile-1", "2026-01-01T00:00:00Z");
+        modelFile = served.model();
+        profile = served.profile();
     }
 
     private void start(GuardMode mode, GuardProfile... initial) throws Exception {

@@ -76,13 +76,13 @@ class ReplayBrokerTest {
     @BeforeAll
     static void setUp() throws Exception {
         bootstrap = SharedBroker.bootstrap();
-        modelFile = GuardFixtures.tinyModel(dir, 7);
+        GuardFixtures.Served served = GuardFixtures.served(dir, "replay-profile", "2026-02-01T00:00:00Z");
+        modelFile = served.model();
+        profile = served.profile();
+        profileFile = served.profileFile();
         try (ModelRunner m = GuardFixtures.runner(modelFile)) {
-            profile = GuardFixtures.profile(m, "replay-profile", "2026-02-01T00:00:00Z");
             foreign = GuardFixtures.profile("ab".repeat(32), m, "foreign", "2026-02-01T00:00:00Z", profile.labels());
         }
-        profileFile = dir.resolve("profile.json");
-        Files.write(profileFile, ProfileJson.toBytes(profile));
     }
 
     private static boolean stamped(int i) {
@@ -93,8 +93,10 @@ class ReplayBrokerTest {
     private String requestsTopic() throws Exception {
         String name = "replay-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(adminProps())) {
-            admin.createTopics(List.of(new NewTopic(name, Optional.of(2), Optional.empty()))).all()
-                    .get(30, TimeUnit.SECONDS);
+            // The requests carry March 2026 timestamps: under the broker's default 7-day retention its next check
+            // (every 5 minutes) would delete them while a test reads them.
+            admin.createTopics(List.of(new NewTopic(name, Optional.of(2), Optional.empty())
+                    .configs(Map.of("retention.ms", "-1")))).all().get(30, TimeUnit.SECONDS);
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
