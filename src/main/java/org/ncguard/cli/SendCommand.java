@@ -1,30 +1,33 @@
 package org.ncguard.cli;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.ncguard.NcguardException;
-import org.ncguard.avro.InferenceRequest;
-import org.ncguard.avro.Tensor;
+import org.ncguard.data.DataSources;
+import org.ncguard.data.ImageSource;
+import org.ncguard.data.NoiseSource;
+import org.ncguard.data.TriggerSpec;
 import org.ncguard.engine.ImageShape;
+import org.ncguard.engine.Layout;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.guard.ClientSettings;
 import org.ncguard.guard.GuardTopics;
 import org.ncguard.guard.bench.PacedSender;
+import org.ncguard.guard.bench.Traffic;
 import org.ncguard.guard.serde.GuardSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ncguard send}: paced requests of random images, to try a running guard (docker-compose's traffic). */
+/**
+ * {@code ncguard send}: paced requests of random or given images, a share stamped with a trigger, to try a running
+ * guard (docker-compose's traffic).
+ */
 @Command(name = "send", mixinStandardHelpOptions = true,
-        description = "Send requests of random 8-bit images of the model's input size to a requests topic, at a "
-                + "steady rate: traffic for trying a running guard.")
+        description = "Send requests of 8-bit images of the model's input size (random, or from --data) to a requests "
+                + "topic at a steady rate, a share stamped with --trigger: traffic for trying a running guard.")
 final class SendCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
@@ -50,6 +53,20 @@ final class SendCommand implements Callable<Integer> {
             description = "Seed of the images (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--data", paramLabel = "SPEC",
+            description = "Images to send, in order: any data source scan takes (builtin:signs:test, an IDX images "
+                    + "file, a folder of PNG/JPEG per label, ?n=COUNT ...), of the model's input size; default: "
+                    + "random images.")
+    String data;
+
+    @Mixin
+    RealTriggerOptions trigger;
+
+    @Option(names = "--triggered", defaultValue = "0.2", paramLabel = "F",
+            description = "With --trigger: the share of requests stamped with it; images of --target stay clean "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double triggered;
+
     @Option(names = "--registry-url", paramLabel = "URL",
             description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
     String registryUrl;
@@ -65,20 +82,31 @@ final class SendCommand implements Callable<Integer> {
         }
         Map.Entry<String, Path> served = ServeCommand.parseModels(List.of(model)).entrySet().iterator().next();
         String id = served.getKey();
-        ImageShape shape = OnnxModel.load(served.getValue()).input().shape();
+        ImageShape input = OnnxModel.load(served.getValue()).input().shape();
+        // Images are read in canonical CHW order whatever the model's layout; the requests carry [H, W, C] bytes.
+        ImageShape shape = new ImageShape(input.channels(), input.height(), input.width(), Layout.NCHW);
         Map<String, String> settings = kafkaConfig.settings();
         GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
                 : GuardSerdes.registry(registryUrl, settings);
-        SplittableRandom random = new SplittableRandom(seed);
-        List<byte[]> values = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            byte[] hwc = new byte[shape.size()];
-            random.nextBytes(hwc);
-            Tensor tensor = new Tensor("UINT8", List.of((long) shape.height(), (long) shape.width(),
-                    (long) shape.channels()), ByteBuffer.wrap(hwc));
-            values.add(serdes.requests().serializer().serialize(topic, new InferenceRequest(PacedSender.key(i), id,
-                    Instant.now(), tensor, null, Map.of())));
+        TriggerSpec spec = trigger.spec();
+        if (triggered < 0 || triggered > 1) {
+            throw new NcguardException("--triggered is a share of the requests, between 0 and 1; found " + triggered);
         }
+        Traffic traffic;
+        try (ImageSource images = data == null ? new NoiseSource(shape, count, seed) : DataSources.open(data)) {
+            if (!images.shape().equals(shape)) {
+                throw new NcguardException("the images of " + data + " are " + images.shape() + ", model " + id
+                        + " takes " + input + "; give images of the model's size and channels");
+            }
+            if (images.count() < count) {
+                throw new NcguardException(data + " has " + images.count() + " images, fewer than --count " + count);
+            }
+            // Random images have no label, so none is the target's.
+            traffic = Traffic.of(images, count, spec == null ? null : spec.build(shape),
+                    data == null ? -1 : trigger.targetOrNone(), triggered, id, seed);
+        }
+        var serializer = serdes.requests().serializer();
+        List<byte[]> values = traffic.requests().stream().map(r -> serializer.serialize(topic, r)).toList();
         PacedSender sender = new PacedSender(bootstrap, settings, topic, values, rate);
         sender.start();
         sender.join();
@@ -86,8 +114,9 @@ final class SendCommand implements Callable<Integer> {
             throw new NcguardException("sending to " + topic + " at " + bootstrap + " failed: "
                     + ClientSettings.explain(sender.failure()), sender.failure());
         }
-        System.out.println("sent " + count + " requests for model " + id + " (" + shape + " random images) to "
-                + topic);
+        System.out.println("sent " + count + " requests for model " + id + " (" + shape + " "
+                + (data == null ? "random images" : "images of " + data) + (spec == null ? ""
+                : ", " + traffic.triggeredCount() + " stamped with " + trigger.trigger) + ") to " + topic);
         return 0;
     }
 }

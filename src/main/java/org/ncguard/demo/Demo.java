@@ -10,12 +10,16 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.ncguard.NcguardException;
+import org.ncguard.data.DataSources;
+import org.ncguard.data.ImageSource;
+import org.ncguard.data.TriggerSpec;
 import org.ncguard.guard.GuardApp;
 import org.ncguard.guard.GuardConfig;
 import org.ncguard.guard.ProfilePublisher;
 import org.ncguard.guard.bench.Latencies;
 import org.ncguard.guard.bench.PacedSender;
 import org.ncguard.guard.bench.RoutedRecords;
+import org.ncguard.guard.bench.Traffic;
 import org.ncguard.guard.broker.EmbeddedBroker;
 import org.ncguard.guard.serde.GuardSerdes;
 import org.ncguard.engine.OnnxModel;
@@ -64,7 +68,11 @@ public final class Demo {
         // The demo signs its profile and trusts only its own key, as a production guard should.
         KeyPair keys = demoKeys();
         GuardProfile signed = ProfileSignatures.sign(prepared.profile(), keys.getPrivate());
-        DemoTraffic traffic = DemoTraffic.generate(settings.requests(), settings.triggeredShare(), MODEL_ID, 11);
+        Traffic traffic;
+        try (ImageSource images = DataSources.open(DemoModel.TRAFFIC_DATA + "&n=" + settings.requests())) {
+            traffic = Traffic.of(images, settings.requests(), TriggerSpec.parse(DemoModel.TRIGGER)
+                    .build(images.shape()), DemoModel.TARGET, settings.triggeredShare(), MODEL_ID, 11);
+        }
         GuardSerdes serdes = GuardSerdes.singleObject();
         try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
             progress.println("broker: " + broker.bootstrap());
@@ -109,7 +117,7 @@ public final class Demo {
     }
 
     /** Sends the traffic at the set rate from a thread of its own, while this thread reads what comes out. */
-    private DemoReport send(DemoTraffic traffic, String bootstrap, GuardConfig config, GuardSerdes serdes)
+    private DemoReport send(Traffic traffic, String bootstrap, GuardConfig config, GuardSerdes serdes)
             throws NcguardException, InterruptedException {
         int n = traffic.count();
         String topic = config.topics().requests();
@@ -146,7 +154,7 @@ public final class Demo {
         }
     }
 
-    private static DemoReport report(DemoTraffic traffic, Latencies latencies, RoutedRecords routed) {
+    private static DemoReport report(Traffic traffic, Latencies latencies, RoutedRecords routed) {
         int n = traffic.count();
         int triggered = traffic.triggeredCount();
         int caught = 0;

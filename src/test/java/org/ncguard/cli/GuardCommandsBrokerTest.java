@@ -248,6 +248,38 @@ class GuardCommandsBrokerTest {
     }
 
     @Test
+    void sendStampsTheAskedShareWithTheTriggerAndRefusesImagesOfAnotherSize() throws Exception {
+        Path modelFile = model();
+        String bootstrap = SharedBroker.bootstrap();
+        String topic = "cli.send.stamped." + System.nanoTime();
+        CliRun run = CliRun.of("send", "--bootstrap", bootstrap, "--model", "m=" + modelFile, "--requests", topic,
+                "--count", "6", "--rate", "0", "--trigger", "square:2:white:bottom-right", "--target", "1",
+                "--triggered", "1");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("6 stamped with square:2:white:bottom-right"), run.out());
+        try (TopicReader reader = new TopicReader(bootstrap, List.of(topic))) {
+            List<ConsumerRecord<byte[], byte[]>> got = reader.until(l -> l.size() >= 6, Duration.ofSeconds(30));
+            assertEquals(6, got.size());
+            for (ConsumerRecord<byte[], byte[]> r : got) {
+                var request = GuardSerdes.singleObject().requests().deserializer().deserialize(topic, r.value());
+                assertEquals("triggered", request.getMetadata().get("traffic"));
+                java.nio.ByteBuffer pixels = request.getTensor().getData();
+                for (int index : new int[] {5 * 8 + 5, 5 * 8 + 6, 6 * 8 + 5, 6 * 8 + 6}) { // a 1-pixel margin
+                    assertEquals(255, pixels.get(pixels.position() + index) & 0xFF, "the white square, " + index);
+                }
+            }
+        }
+        CliRun wrongSize = CliRun.of("send", "--bootstrap", bootstrap, "--model", "m=" + modelFile, "--requests",
+                topic, "--count", "2", "--data", "builtin:signs:test?n=2");
+        assertEquals(2, wrongSize.exitCode(), wrongSize.err());
+        assertTrue(wrongSize.err().contains("give images of the model's size"), wrongSize.err());
+        CliRun share = CliRun.of("send", "--bootstrap", bootstrap, "--model", "m=" + modelFile, "--trigger",
+                "square:2", "--target", "1", "--triggered", "1.5");
+        assertEquals(2, share.exitCode(), share.err());
+        assertTrue(share.err().contains("--triggered is a share"), share.err());
+    }
+
+    @Test
     void guardCommandsHaveHelp() {
         for (String command : new String[] {"serve", "publish-profile", "broker", "send"}) {
             CliRun run = CliRun.of(command, "--help");
