@@ -26,7 +26,7 @@ abstract class ProceduralSource implements ImageSource {
         this.count = count;
     }
 
-    /** Draws image {@code index} of label {@code label} into {@code dst} at {@code offset}, as unsigned bytes in CHW order. */
+    /** Draws image {@code index} of label {@code label} into {@code dst} at {@code offset}: bytes in CHW order. */
     abstract void draw(int index, int label, byte[] dst, int offset);
 
     @Override
