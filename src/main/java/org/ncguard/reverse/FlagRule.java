@@ -20,16 +20,18 @@ import java.util.Map;
  *       on L1 and 2.7 on ln L1;</li>
  *   <li>size: L1 under {@code smallFraction} of the median.</li>
  * </ul>
- * A candidate is cleared as a natural feature of its label when its L1 is at least {@code guardFraction} of the median
- * and, where the rule asks for it ({@code minTransfer} above 0) and it was measured, its trigger transfers
- * ({@link TransferCheck}) to a reference model nobody poisoned at least {@code minTransfer}, or its natural share is
- * at least {@code naturalShare} with an L1 of at least {@code shareFraction} of the median; otherwise (no transfer
- * asked or measured: a reference model too weak to learn the labels measures none) when its natural share
- * ({@link NaturalFeatureCheck}) is at least {@code naturalShare}. The transfer told apart what the share did not:
- * planted checkerboards and colour patches whose stamped images mix with their label's clean images, and shirts,
- * natural but with clean images that mix with other garments'; but a clean twin's bag (0.65 of the median, share
- * 73%) did not transfer, hence the share still clears a trigger that is not small. A candidate with neither measure
- * is flagged.
+ * A candidate is cleared as a natural feature of its label, where the rule asks for the transfer ({@code minTransfer}
+ * above 0) and it was measured, when its trigger transfers ({@link TransferCheck}) to a reference model nobody
+ * poisoned at least {@code minTransfer}, whatever its size, or when its natural share is at least {@code naturalShare}
+ * with an L1 of at least {@code shareFraction} (and {@code guardFraction}) of the median; otherwise (no transfer asked
+ * or measured: a reference model too weak to learn the labels measures none) when its natural share
+ * ({@link NaturalFeatureCheck}) is at least {@code naturalShare} and its L1 at least {@code guardFraction} of the
+ * median. The transfer told apart what the share did not: planted checkerboards and colour patches whose stamped
+ * images mix with their label's clean images, and shirts, natural but with clean images that mix with other
+ * garments'; but a clean twin's bag (0.65 of the median, share 73%) did not transfer, hence the share still clears a
+ * trigger that is not small. The size guard, a stand-in for a test of naturalness, does not hold back a trigger that
+ * transfers: a PyTorch colour model's natural bag at 0.23 of the median transferred 9.8%. A candidate with neither
+ * measure is flagged.
  *
  * @param name            short name for tables and reports
  * @param madThreshold    index above which the outlier test on L1 picks a label; 0 turns the test off
@@ -120,14 +122,14 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
             } else if (minTransfer > 0 && r.transfer() != null) {
                 boolean looksNatural = r.naturalShare() != null && r.naturalShare() >= naturalShare
                         && r.l1() >= shareFraction * median;
+                // No size guard here: the guard stood in for a test of naturalness that the transfer is.
                 if (r.transfer() < minTransfer && !looksNatural) {
                     flagged.put(r.label(), why + String.format(Locale.ROOT, "; on a reference model nobody poisoned "
                             + "its trigger sends only %.1f%% more of other labels' images to it (< %s%%): planted, "
                             + "not a feature of the label", 100 * r.transfer(), trim(100 * minTransfer)));
-                } else if (r.l1() < guardFraction * median) {
-                    flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural by %s, but L1 is under %s of "
-                            + "the median", r.transfer() >= minTransfer ? "its transfer" : "its share",
-                            trim(guardFraction)));
+                } else if (r.transfer() < minTransfer && r.l1() < guardFraction * median) {
+                    flagged.put(r.label(), why + String.format(Locale.ROOT, "; natural by its share, but L1 is under "
+                            + "%s of the median", trim(guardFraction)));
                 }
             } else if (r.naturalShare() == null) {
                 flagged.put(r.label(), why + "; natural-feature check not run");

@@ -185,6 +185,26 @@ class FlagRuleTest {
         assertThrows(IllegalArgumentException.class, () -> LabelResult.converged(0, 1, 1, 1, 1).withTransfer(1.5));
     }
 
+    /**
+     * A PyTorch colour model (BatchNorm, Softmax) with a red 3x3 patch planted for label 7, scan seed 2 of the
+     * detection benchmark: its natural bag (label 8) is a candidate on ln L1 (2.64) at 0.23 of the median, share 94%,
+     * and its trigger works on the reference model (9.8%); the planted patch does not (0.0%).
+     */
+    static final double[] COLOUR_SEED2 = {33.32, 70.0, 58.12, 68.48, 49.74, 53.07, 28.29, 6.44, 11.99, 80.11};
+    static final Double[] COLOUR_SEED2_SHARES = {0.974, null, null, null, 1.0, null, 0.91, 0.974, 0.943};
+    static final Double[] COLOUR_SEED2_TRANSFER = {0.059, null, null, null, 0.085, null, 0.246, 0.0, 0.098};
+
+    @Test
+    void aSmallTriggerThatTransfersIsNaturalWhateverItsSize() {
+        List<LabelResult> scan = withTransfer(results(COLOUR_SEED2, COLOUR_SEED2_SHARES), COLOUR_SEED2_TRANSFER);
+        assertEquals(Map.of(), FlagRule.PAPER.flag(scan), "Neural Cleanse misses the patch (index 1.45)");
+        Map<Integer, String> flagged = FlagRule.NCGUARD.flag(scan);
+        assertEquals(List.of(7), List.copyOf(flagged.keySet()), flagged.toString());
+        // Without the transfer, the share and the quarter guard keep both: the bag is under 0.25 of the median.
+        assertEquals(List.of(7, 8), List.copyOf(FlagRule.NCGUARD.flag(results(COLOUR_SEED2, COLOUR_SEED2_SHARES))
+                .keySet()));
+    }
+
     @Test
     void labelsThatDidNotConvergeAreNeverFlagged() {
         List<LabelResult> r = new ArrayList<>(results(new double[] {10, 80, 82, 84, 85, 86, 88, 90, 95}, 0.0));
