@@ -47,11 +47,11 @@ public final class CandidateRules {
                 new FlagRule("mad2/log2.5+guard0.25+transfer0.12", 2, 2.5, 0, 0.5, 0.25, 0.12),
                 new FlagRule("mad2/log2.5+transfer0.05", 2, 2.5, 0, 0.5, 0, 0.05),
                 new FlagRule("mad2/log2+guard0.25+transfer0.05", 2, 2, 0, 0.5, 0.25, 0.05),
-                new FlagRule("mad2/log2.5+guard0.25+transfer0.05|natural>0.3", 2, 2.5, 0, 0.5, 0.25, 0.05, 0.3),
-                new FlagRule("mad2/log2.5+guard0.25+transfer0.05|natural>0.5", 2, 2.5, 0, 0.5, 0.25, 0.05, 0.5),
-                new FlagRule("mad2/log2.5+guard0.25+transfer0.01|natural>0.5", 2, 2.5, 0, 0.5, 0.25, 0.01, 0.5),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.05-or-natural>0.3", 2, 2.5, 0, 0.5, 0.25, 0.05, 0.3),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.05-or-natural>0.5", 2, 2.5, 0, 0.5, 0.25, 0.05, 0.5),
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.01-or-natural>0.5", 2, 2.5, 0, 0.5, 0.25, 0.01, 0.5),
                 new FlagRule("mad2/log2.5+guard0.25+transfer0.02", 2, 2.5, 0, 0.5, 0.25, 0.02),
-                new FlagRule("mad2/log2.5+guard0.25+transfer0.05|natural", 2, 2.5, 0, 0.5, 0.25, 0.05, 0));
+                new FlagRule("mad2/log2.5+guard0.25+transfer0.05-or-natural", 2, 2.5, 0, 0.5, 0.25, 0.05, 0));
     }
 
     /** The rule named {@code name}, if measured. */
