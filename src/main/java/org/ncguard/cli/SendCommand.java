@@ -82,13 +82,15 @@ final class SendCommand implements Callable<Integer> {
         }
         Map.Entry<String, Path> served = ServeCommand.parseModels(List.of(model)).entrySet().iterator().next();
         String id = served.getKey();
-        ImageShape input = OnnxModel.load(served.getValue()).input().shape();
+        OnnxModel onnx = OnnxModel.load(served.getValue());
+        ImageShape input = onnx.input().shape();
         // Images are read in canonical CHW order whatever the model's layout; the requests carry [H, W, C] bytes.
         ImageShape shape = new ImageShape(input.channels(), input.height(), input.width(), Layout.NCHW);
         Map<String, String> settings = kafkaConfig.settings();
         GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
                 : GuardSerdes.registry(registryUrl, settings);
         TriggerSpec spec = trigger.spec();
+        trigger.requireTargetBelow(onnx.labels(), id);
         if (triggered < 0 || triggered > 1) {
             throw new NcguardException("--triggered is a share of the requests, between 0 and 1; found " + triggered);
         }
