@@ -51,6 +51,7 @@ public final class ClientSettings {
             return t.getMessage() + ": " + inner + (building && !inner.contains("--config")
                     ? " (check the client settings of --config)" : "");
         }
-        return String.valueOf(t.getMessage());
+        // Some of Kafka's errors carry no message: their class is then all that says what went wrong.
+        return t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getName() : t.getMessage();
     }
 }
