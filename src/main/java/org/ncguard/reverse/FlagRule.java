@@ -58,9 +58,10 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
 
     /**
      * ncguard's rule, chosen on the detection benchmark (see the README's scan section): the paper's test on L1 or
-     * the test on ln L1 above {@value #LOG_THRESHOLD}, cleared as natural from a share of 50% unless under a quarter
-     * of the median. On the benchmark, planted targets scored 2.74 and more on ln L1; at 2 a clean twin's shirt
-     * (2.02, share 37%) was flagged, at 3 a colour model's planted patch (2.74) was missed.
+     * the test on ln L1 above {@value #LOG_THRESHOLD}; a candidate is natural when its trigger transfers (2%), or by a
+     * share of 50% from half the median, or, where no transfer is measured, by a share of 50% from a quarter of the
+     * median. On the benchmark, planted targets scored 2.74 and more on ln L1; at 2 a clean twin's shirt (2.02, share
+     * 37%) was flagged, at 3 a colour model's planted patch (2.74) was missed.
      */
     public static final FlagRule NCGUARD = new FlagRule("ncguard", AnomalyIndex.DEFAULT_THRESHOLD, LOG_THRESHOLD, 0,
             NaturalFeatureCheck.NATURAL_SHARE, NaturalFeatureCheck.MIN_MEDIAN_FRACTION, TransferCheck.MIN_TRANSFER,
@@ -122,7 +123,7 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
             } else if (minTransfer > 0 && r.transfer() != null) {
                 boolean looksNatural = r.naturalShare() != null && r.naturalShare() >= naturalShare
                         && r.l1() >= shareFraction * median;
-                // No size guard here: the guard stood in for a test of naturalness that the transfer is.
+                // A trigger that transfers is natural whatever its size: the guard stood in for that test.
                 if (r.transfer() < minTransfer && !looksNatural) {
                     flagged.put(r.label(), why + String.format(Locale.ROOT, "; on a reference model nobody poisoned "
                             + "its trigger sends only %.1f%% more of other labels' images to it (< %s%%): planted, "
