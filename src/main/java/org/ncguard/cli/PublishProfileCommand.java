@@ -22,9 +22,6 @@ import picocli.CommandLine.Option;
                 + "running guards serving that model file apply it from their next request.")
 final class PublishProfileCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
-    String bootstrap;
-
     @Option(names = "--profile", required = true, paramLabel = "P.json", description = "The profile file.")
     Path profile;
 
@@ -33,7 +30,7 @@ final class PublishProfileCommand implements Callable<Integer> {
     String topic;
 
     @Mixin
-    KafkaConfigOption kafkaConfig;
+    KafkaOptions kafka;
 
     @Option(names = "--registry-url", paramLabel = "URL",
             description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
@@ -50,8 +47,8 @@ final class PublishProfileCommand implements Callable<Integer> {
         if (signKey != null) {
             p = ProfileSignatures.sign(p, ProfileKeys.readPrivate(signKey));
         }
-        Map<String, String> settings = kafkaConfig.settings();
-        Properties props = ClientSettings.of(bootstrap, settings);
+        Map<String, String> settings = kafka.settings();
+        Properties props = ClientSettings.of(kafka.bootstrap, settings);
         GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
                 : GuardSerdes.registry(registryUrl, settings);
         RecordMetadata m = ProfilePublisher.publish(props, topic, p, serdes);

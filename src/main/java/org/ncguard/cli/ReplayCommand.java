@@ -30,9 +30,6 @@ import picocli.CommandLine.Option;
                 + "--summary. A second run with the same --out resumes where the first stopped.")
 final class ReplayCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
-    String bootstrap;
-
     @Option(names = "--from", required = true, paramLabel = "TIME",
             description = "Start of the range, inclusive: ISO-8601 instant (2026-11-29T10:00:00Z) or epoch millis.")
     String from;
@@ -69,7 +66,7 @@ final class ReplayCommand implements Callable<Integer> {
     boolean restart;
 
     @Mixin
-    KafkaConfigOption kafkaConfig;
+    KafkaOptions kafka;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "ONNX Runtime threads (default: ${DEFAULT-VALUE}).")
@@ -92,8 +89,8 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             ReplayRange range = new ReplayRange(ReplayTime.parse("--from", from),
                     to == null ? Instant.now() : ReplayTime.parse("--to", to));
-            cfg = new ReplayConfig(bootstrap, requests, out, alerts == null ? out + ".alerts" : alerts, range,
-                    kafkaConfig.settings(), restart);
+            cfg = new ReplayConfig(kafka.bootstrap, requests, out, alerts == null ? out + ".alerts" : alerts, range,
+                    kafka.settings(), restart);
         } catch (IllegalArgumentException e) {
             throw new NcguardException(e.getMessage());
         }

@@ -30,9 +30,6 @@ import picocli.CommandLine.Option;
                 + "topic at a steady rate, a share stamped with --trigger: traffic for trying a running guard.")
 final class SendCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
-    String bootstrap;
-
     @Option(names = "--model", required = true, paramLabel = "ID=M.onnx",
             description = "The model the requests name (ID) and whose input size they have.")
     String model;
@@ -72,7 +69,7 @@ final class SendCommand implements Callable<Integer> {
     String registryUrl;
 
     @Mixin
-    KafkaConfigOption kafkaConfig;
+    KafkaOptions kafka;
 
     @Override
     public Integer call() throws Exception {
@@ -86,7 +83,7 @@ final class SendCommand implements Callable<Integer> {
         ImageShape input = onnx.input().shape();
         // Images are read in canonical CHW order whatever the model's layout; the requests carry [H, W, C] bytes.
         ImageShape shape = new ImageShape(input.channels(), input.height(), input.width(), Layout.NCHW);
-        Map<String, String> settings = kafkaConfig.settings();
+        Map<String, String> settings = kafka.settings();
         GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
                 : GuardSerdes.registry(registryUrl, settings);
         TriggerSpec spec = trigger.spec();
@@ -109,11 +106,11 @@ final class SendCommand implements Callable<Integer> {
         }
         var serializer = serdes.requests().serializer();
         List<byte[]> values = traffic.requests().stream().map(r -> serializer.serialize(topic, r)).toList();
-        PacedSender sender = new PacedSender(bootstrap, settings, topic, values, rate);
+        PacedSender sender = new PacedSender(kafka.bootstrap, settings, topic, values, rate);
         sender.start();
         sender.join();
         if (sender.failure() != null) {
-            throw new NcguardException("sending to " + topic + " at " + bootstrap + " failed: "
+            throw new NcguardException("sending to " + topic + " at " + kafka.bootstrap + " failed: "
                     + ClientSettings.explain(sender.failure()), sender.failure());
         }
         System.out.println("sent " + count + " requests for model " + id + " (" + shape + " "

@@ -28,9 +28,6 @@ import picocli.CommandLine.Option;
                 + "topic. Runs until Ctrl-C.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
-    String bootstrap;
-
     @Option(names = "--model", required = true, paramLabel = "ID=M.onnx",
             description = "A served model: the id requests name, and its ONNX file. Repeatable.")
     List<String> models;
@@ -61,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
     int httpPort;
 
     @Mixin
-    KafkaConfigOption kafkaConfig;
+    KafkaOptions kafka;
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "ONNX Runtime threads per request (default: ${DEFAULT-VALUE}).")
@@ -87,8 +84,8 @@ final class ServeCommand implements Callable<Integer> {
         GuardConfig cfg;
         try {
             cfg = new GuardConfig(GuardTopics.forRequests(requests), GuardMode.parse(mode),
-                    Guarantee.parse(guarantee), applicationId, bootstrap, streamThreads,
-                    kafkaConfig.settings(), registryUrl, trustedKeys());
+                    Guarantee.parse(guarantee), applicationId, kafka.bootstrap, streamThreads,
+                    kafka.settings(), registryUrl, trustedKeys());
         } catch (IllegalArgumentException e) {
             throw new NcguardException(e.getMessage());
         }

@@ -13,10 +13,14 @@ import org.ncguard.NcguardException;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --config kafka.properties}: Kafka client settings (security, timeouts, ...), the same way in every command
- * that talks to Kafka. Every client the command creates gets them.
+ * {@code --bootstrap HOST:PORT} and {@code --config kafka.properties}: the brokers and the Kafka client settings
+ * (security, timeouts, ...), the same way in every command that talks to Kafka. Every client the command creates gets
+ * them.
  */
-final class KafkaConfigOption {
+final class KafkaOptions {
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
+    String bootstrap;
 
     @Option(names = "--config", paramLabel = "kafka.properties",
             description = "Kafka client settings, a .properties file: security (security.protocol, sasl.*, ssl.*), "
