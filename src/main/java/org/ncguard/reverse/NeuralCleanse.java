@@ -297,7 +297,8 @@ public final class NeuralCleanse {
                 throw new NcguardException(files.scanJson().getParent() + " holds " + describe(previous.shard())
                         + ", not " + describe(shard) + "; resume it with the same --shard, or choose another --out");
             }
-            log.info("{} label(s) already scanned (an earlier run, or the merged shards); continuing", previous.labels().size());
+            log.info("{} label(s) already scanned (an earlier run, or the merged shards); continuing",
+                    previous.labels().size());
             return previous.toBuilder().requestedLabels(requested).config(config).seed(seed);
         }
         return fresh;

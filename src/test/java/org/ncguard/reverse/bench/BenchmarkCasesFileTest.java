@@ -1,7 +1,6 @@
 package org.ncguard.reverse.bench;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -38,7 +37,6 @@ class BenchmarkCasesFileTest {
                 }
             }
         }
-        assertEquals(cases.size(), ids.size());
         assertTrue(cases.stream().anyMatch(c -> c.trigger().startsWith("image:")), "an image trigger is benchmarked");
     }
 }
