@@ -10,12 +10,13 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.ncguard.NcguardException;
+import org.ncguard.guard.serde.GuardSerdes;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --bootstrap HOST:PORT} and {@code --config kafka.properties}: the brokers and the Kafka client settings
- * (security, timeouts, ...), the same way in every command that talks to Kafka. Every client the command creates gets
- * them.
+ * {@code --bootstrap HOST:PORT}, {@code --config kafka.properties} and {@code --registry-url URL}: the brokers, the
+ * Kafka client settings (security, timeouts, ...) and the wire format of the values, the same way in every command that
+ * talks to Kafka. Every client the command creates gets them.
  */
 final class KafkaOptions {
 
@@ -27,6 +28,16 @@ final class KafkaOptions {
                     + "timeouts; they override ncguard's own (serve takes Kafka Streams settings too). Every client "
                     + "the command creates gets them.")
     Path file;
+
+    @Option(names = "--registry-url", paramLabel = "URL",
+            description = "Apicurio Registry v3 API (http://HOST:PORT/apis/registry/v3): values in the Confluent wire "
+                    + "format, as the guard's own --registry-url. Default: Avro single-object encoding, no registry.")
+    String registryUrl;
+
+    /** The value serdes: the registry's with {@code --registry-url}, else single-object encoding. */
+    GuardSerdes serdes(Map<String, String> settings) {
+        return registryUrl == null ? GuardSerdes.singleObject() : GuardSerdes.registry(registryUrl, settings);
+    }
 
     /** The file's settings; none without {@code --config}. */
     Map<String, String> settings() throws NcguardException {

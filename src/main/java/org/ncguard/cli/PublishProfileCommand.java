@@ -32,9 +32,6 @@ final class PublishProfileCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--registry-url", paramLabel = "URL",
-            description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
-    String registryUrl;
 
     @Option(names = "--sign-key", paramLabel = "K",
             description = "Sign the profile with this private key (NAME.key from 'ncguard keygen') before publishing, "
@@ -49,8 +46,7 @@ final class PublishProfileCommand implements Callable<Integer> {
         }
         Map<String, String> settings = kafka.settings();
         Properties props = ClientSettings.of(kafka.bootstrap, settings);
-        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
-                : GuardSerdes.registry(registryUrl, settings);
+        GuardSerdes serdes = kafka.serdes(settings);
         RecordMetadata m = ProfilePublisher.publish(props, topic, p, serdes);
         System.out.println("published profile " + p.profileId() + " for model " + p.modelSha256() + " to "
                 + m.topic() + "-" + m.partition() + "@" + m.offset() + " (key: the modelSha256), "

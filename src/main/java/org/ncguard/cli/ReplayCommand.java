@@ -72,9 +72,6 @@ final class ReplayCommand implements Callable<Integer> {
             description = "ONNX Runtime threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--registry-url", paramLabel = "URL",
-            description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
-    String registryUrl;
 
     @Override
     public Integer call() throws Exception {
@@ -95,8 +92,7 @@ final class ReplayCommand implements Callable<Integer> {
             throw new NcguardException(e.getMessage());
         }
         GuardProfile p = ProfileJson.read(profile);
-        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
-                : GuardSerdes.registry(registryUrl, cfg.kafka());
+        GuardSerdes serdes = kafka.serdes(cfg.kafka());
         CountDownLatch finished = new CountDownLatch(1);
         try (ServedModels served = ServedModels.load(ServeCommand.parseModels(models), threads)) {
             Replayer replayer = new Replayer(cfg, served, p, serdes, System.err);

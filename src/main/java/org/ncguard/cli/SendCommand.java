@@ -64,9 +64,6 @@ final class SendCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     double triggered;
 
-    @Option(names = "--registry-url", paramLabel = "URL",
-            description = "Apicurio Registry v3 API, when the guard runs with --registry-url.")
-    String registryUrl;
 
     @Mixin
     KafkaOptions kafka;
@@ -84,8 +81,7 @@ final class SendCommand implements Callable<Integer> {
         // Images are read in canonical CHW order whatever the model's layout; the requests carry [H, W, C] bytes.
         ImageShape shape = new ImageShape(input.channels(), input.height(), input.width(), Layout.NCHW);
         Map<String, String> settings = kafka.settings();
-        GuardSerdes serdes = registryUrl == null ? GuardSerdes.singleObject()
-                : GuardSerdes.registry(registryUrl, settings);
+        GuardSerdes serdes = kafka.serdes(settings);
         TriggerSpec spec = trigger.spec();
         trigger.requireTargetBelow(onnx.labels(), id);
         if (triggered < 0 || triggered > 1) {

@@ -68,10 +68,6 @@ final class ServeCommand implements Callable<Integer> {
             description = "Kafka Streams threads (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
-    @Option(names = "--registry-url", paramLabel = "URL",
-            description = "Apicurio Registry v3 API (http://HOST:PORT/apis/registry/v3): values in the Confluent wire "
-                    + "format. Default: Avro single-object encoding, no registry.")
-    String registryUrl;
 
     @Option(names = "--trust-key", paramLabel = "PUB",
             description = "Apply only profiles signed by this key (NAME.pub from 'ncguard keygen'), from files and "
@@ -85,7 +81,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             cfg = new GuardConfig(GuardTopics.forRequests(requests), GuardMode.parse(mode),
                     Guarantee.parse(guarantee), applicationId, kafka.bootstrap, streamThreads,
-                    kafka.settings(), registryUrl, trustedKeys());
+                    kafka.settings(), kafka.registryUrl, trustedKeys());
         } catch (IllegalArgumentException e) {
             throw new NcguardException(e.getMessage());
         }
