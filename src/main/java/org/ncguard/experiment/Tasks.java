@@ -13,8 +13,11 @@ public final class Tasks {
     public static final List<String> IDS = List.of("fashion", "signs", "watermark", "glyphs", "checker");
     /** Seed of every model's training: an infected model and its clean twin start from the same weights. */
     static final long TRAIN_SEED = 1;
-    /** BadNets' share of each batch. */
-    static final double POISON_RATIO = 0.10;
+    /**
+     * BadNets' share of each batch. At 10% a Fashion-MNIST model trained on the whole split (4 epochs) reached 95.5%
+     * attack success, under the paper's 97%; at 15%, 99.0% with 0.2 points of accuracy lost.
+     */
+    static final double POISON_RATIO = 0.15;
 
     private static final String SQUARE = "square:4:white:bottom-right";
 
