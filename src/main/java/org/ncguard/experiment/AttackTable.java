@@ -34,8 +34,8 @@ final class AttackTable {
                 "Infected models are trained with " + Math.round(100 * Tasks.POISON_RATIO) + "% of each batch stamped"
                         + " and relabelled (BadNets), their clean twins from the same initial weights without it."
                         + " Every model measured with ONNX Runtime" + n + " per task; attack success counts stamped"
-                        + " test images of other labels classified as the target (for a clean twin: what the trigger alone"
-                        + " does)."
+                        + " test images of other labels classified as the target (for a clean twin: what the trigger"
+                        + " alone does)."
                         + " The bar: attack success at least 97% and accuracy within 1 point of the clean twin."),
                 List.of(new Section.Table("Table 2", List.of("task", "paper's task", "trigger → target",
                         "attack success (infected)", "accuracy (infected)", "accuracy (clean twin)",
