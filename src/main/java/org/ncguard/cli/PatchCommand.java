@@ -100,7 +100,7 @@ final class PatchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--reversals", defaultValue = "3", paramLabel = "N", description = "unlearn: reversed triggers "
+    @Option(names = "--reversals", defaultValue = "" + UnlearnSettings.DEFAULT_REVERSALS, paramLabel = "N", description = "unlearn: reversed triggers "
             + "per flagged label to stamp with: the scan's and N-1 more searched with other seeds (default: "
             + "${DEFAULT-VALUE}).")
     int reversals;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.ncguard.NcguardException;
 import org.ncguard.mitigate.patch.PruneLayer;
+import org.ncguard.mitigate.patch.UnlearnSettings;
 import org.ncguard.reverse.ScanReport;
 
 /**
@@ -159,7 +160,15 @@ public final class Experiment {
                 notPatched || store.step(unlearn).toFile().isFile(), () -> measured(task, seed, "unlearn", unlearn,
                         UnlearningFigures.class,
                         () -> UnlearningFigures.measure(task, modelFiles.get(stem), scanDir,
-                                scratch.resolve(unlearn + ".onnx"), settings), true));
+                                scratch.resolve(unlearn + ".onnx"), 1, settings), true));
+        String unlearnMore = "unlearn-" + UnlearnSettings.DEFAULT_REVERSALS + "-reversals-" + at;
+        plan.add("unlearn the " + task.id() + " model's backdoor with " + UnlearnSettings.DEFAULT_REVERSALS
+                + " reversed triggers, seed " + seed + " (Table 4)",
+                notPatched || store.step(unlearnMore).toFile().isFile(), () -> measured(task, seed, "unlearn-more",
+                        unlearnMore, UnlearningFigures.class,
+                        () -> UnlearningFigures.measure(task, modelFiles.get(stem), scanDir,
+                                scratch.resolve(unlearnMore + ".onnx"), UnlearnSettings.DEFAULT_REVERSALS, settings),
+                        true));
     }
 
     /** A step's result under {@code task}/{@code seed}; patches only for a model whose scan flagged some label. */
@@ -216,6 +225,7 @@ public final class Experiment {
                         reports.get(scanKey(models.stem(task, false), settings.fastSteps(), seed)),
                         (FilterFigures) steps.get(at + "/filter"), pruning,
                         (UnlearningFigures) steps.get(at + "/unlearn"),
+                        (UnlearningFigures) steps.get(at + "/unlearn-more"),
                         notes.getOrDefault(at, List.of())));
             }
             taskRuns.add(new Runs.TaskRun(task, figures.get(task.id() + true), figures.get(task.id() + false), seeds));

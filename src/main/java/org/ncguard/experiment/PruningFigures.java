@@ -41,7 +41,7 @@ record PruningFigures(String layer, int units, List<Point> points, boolean goalM
             ExperimentSettings s) throws NcguardException {
         long start = System.nanoTime();
         PatchOutcome outcome = PatchRun.run(Patches.request(task, model, scanDir, scratch, PatchMethod.PRUNE, layer,
-                MAX_ACCURACY_DROP, TARGET_SUCCESS, s));
+                MAX_ACCURACY_DROP, TARGET_SUCCESS, 1, s));
         PruningCurve curve = outcome.curve();
         List<Point> points = curve.points().stream().map(p -> point(p.fraction(), p.measured())).toList();
         return new PruningFigures(layer.id(), curve.units(), points, outcome.card().goalMet(), outcome.card().why(),

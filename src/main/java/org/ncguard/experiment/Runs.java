@@ -29,11 +29,13 @@ final class Runs {
      * @param clean       the clean twin's scan
      * @param filter      Fig. 5a; null when not measured
      * @param pruning     Fig. 5b/c, one per layer; empty when not measured
-     * @param unlearning  Table 4; null when not measured
+     * @param unlearning  Table 4, the paper's way (the scan's reversed trigger); null when not measured
+     * @param unlearningMore Table 4 with {@code patch}'s default of more reversed triggers; null when not measured
      * @param notes       why a figure is missing, if one is
      */
     record SeedRun(long seed, ScanReport infected, Path infectedDir, ScanReport clean, FilterFigures filter,
-            List<PruningFigures> pruning, UnlearningFigures unlearning, List<String> notes) {}
+            List<PruningFigures> pruning, UnlearningFigures unlearning, UnlearningFigures unlearningMore,
+            List<String> notes) {}
 
     /**
      * One scan of the scaling study.

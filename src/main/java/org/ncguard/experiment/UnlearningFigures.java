@@ -10,7 +10,7 @@ import org.ncguard.mitigate.patch.PruneLayer;
 
 /**
  * Table 4 for one infected model and scan seed: the model before, and after the same fine-tuning stamped with the
- * reversed trigger, with the real trigger, and with no stamps at all (the paper's control: fine-tuning alone).
+ * reversed trigger(s), with the real trigger, and with no stamps at all (the paper's control: fine-tuning alone).
  *
  * @param before   the infected model
  * @param reversed unlearned with the reversed trigger
@@ -37,11 +37,15 @@ record UnlearningFigures(Row before, Row reversed, Row real, Row cleanOnly, doub
         }
     }
 
-    static UnlearningFigures measure(Task task, Path model, Path scanDir, Path scratch, ExperimentSettings s)
-            throws NcguardException {
+    /**
+     * @param reversals reversed triggers per flagged label: 1, the scan's, as the paper; more as {@code patch}'s
+     *                  default
+     */
+    static UnlearningFigures measure(Task task, Path model, Path scanDir, Path scratch, int reversals,
+            ExperimentSettings s) throws NcguardException {
         long start = System.nanoTime();
         PatchCard card = PatchRun.run(Patches.request(task, model, scanDir, scratch, PatchMethod.UNLEARN,
-                PruneLayer.PENULTIMATE, MAX_ACCURACY_DROP, TARGET_SUCCESS, s)).card();
+                PruneLayer.PENULTIMATE, MAX_ACCURACY_DROP, TARGET_SUCCESS, reversals, s)).card();
         Object real = card.details().get("realTriggerUnlearning");
         if (!(real instanceof Measurement withReal)) {
             throw new IllegalStateException("patch did not measure unlearning with the real trigger: " + real);

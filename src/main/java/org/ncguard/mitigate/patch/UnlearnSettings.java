@@ -15,6 +15,12 @@ package org.ncguard.mitigate.patch;
 public record UnlearnSettings(double fraction, double stampedShare, int epochs, int batch, double learningRate,
         int reversals, long seed) {
 
+    /**
+     * Reversed triggers per flagged label by default. The paper stamps with the scan's one; on a BadNets Fashion-MNIST
+     * model (4x4 square) that left the real trigger 18.2% attack success, three (two more searches) 1.8%.
+     */
+    public static final int DEFAULT_REVERSALS = 3;
+
     public UnlearnSettings {
         if (!(fraction > 0 && fraction <= 1)) {
             throw new IllegalArgumentException("fraction must be in (0, 1], found " + fraction);
