@@ -8,9 +8,9 @@ import org.ncguard.reverse.ScanReport;
 
 /**
  * Where the method fails, measured in this run: outliers of Neural Cleanse's MAD test that ncguard's natural-feature
- * check clears (innocent natural-feature labels, and sometimes a planted trigger that looks natural), and planted
- * targets either rule misses (triggers that are not small, such as a watermark, or not outliers, such as a
- * checkerboard).
+ * checks clear (innocent natural-feature labels, and sometimes a planted trigger that looks natural), planted targets
+ * either rule misses (triggers that are not small, such as a watermark, or not outliers, such as a checkerboard), and
+ * the innocent labels a model of hundreds of labels has below the outlier threshold by chance.
  */
 final class FailureCases {
 
@@ -54,12 +54,13 @@ final class FailureCases {
         }
         List<String> text = new ArrayList<>();
         text.add("Neural Cleanse assumes a backdoor's trigger is much smaller than any natural way to reach a label. "
-                + "It fails two ways, both measured below. (1) Natural-feature labels: a label can have a small "
+                + "It fails in the ways measured below. (1) Natural-feature labels: a label can have a small "
                 + "trigger because the label itself is easy to reach (garments that differ by a small patch, signs "
-                + "that differ by a glyph); the MAD test then flags an innocent label. ncguard stamps the reversed "
-                + "trigger on clean images and clears the label when the stamped images land among the label's own "
-                + "clean images (the natural share), unless the trigger is under a quarter of the median L1; the "
-                + "same check can clear a planted trigger that looks natural, such as a checkerboard on garments.");
+                + "that differ by a glyph); the MAD test then flags an innocent label. ncguard clears such a label "
+                + "when its reversed trigger also moves images to it on a reference model it trains on the clean "
+                + "images (the transfer), or when the stamped images land among the label's own clean images (the "
+                + "natural share) and the trigger is not small; the same checks can clear a planted trigger that "
+                + "looks natural.");
         text.add("(2) Planted triggers a rule misses: a trigger that is not small (a watermark blended over the whole "
                 + "image) or not small enough to be an outlier of the L1 norms (a checkerboard; the scan's test on "
                 + "ln L1 is meant for it) escapes the size test. Which of these happened in this run is in the "
@@ -76,26 +77,40 @@ final class FailureCases {
             for (Runs.SeedRun s : t.seeds()) {
                 for (boolean infected : List.of(true, false)) {
                     ScanReport r = infected ? s.infected() : s.clean();
-                    long wrong = r.flagged().stream().filter(l -> !infected || l != t.task().target()).count();
-                    if (wrong > 1) {
+                    List<LabelResult> wrong = r.flagged().stream().filter(l -> !infected || l != t.task().target())
+                            .map(l -> r.result(l).orElseThrow()).toList();
+                    if (wrong.size() > 1) {
                         crowded.add(List.of(t.task().id(), infected ? "infected" : "clean twin",
-                                Long.toString(s.seed()), Integer.toString(r.labelCount()), Long.toString(wrong),
-                                String.format(Locale.ROOT, "%.1f%%", 100.0 * wrong / r.labelCount())));
+                                Long.toString(s.seed()), Integer.toString(r.labelCount()),
+                                Integer.toString(wrong.size()),
+                                String.format(Locale.ROOT, "%.1f%%", 100.0 * wrong.size() / r.labelCount()),
+                                String.format(Locale.ROOT, "%.2f-%.2f", wrong.stream().mapToDouble(LabelResult::l1)
+                                        .min().orElseThrow() / r.median(), wrong.stream()
+                                        .mapToDouble(LabelResult::l1).max().orElseThrow() / r.median()),
+                                DetectionFigure.num(wrong.stream().mapToDouble(LabelResult::anomalyIndex).max()
+                                        .orElseThrow()),
+                                wrong.stream().allMatch(l -> l.transfer() == null) ? "no" : "yes"));
                     }
                 }
             }
         }
         if (!crowded.isEmpty()) {
-            text.add("(3) Many labels: the outlier test asks every label whether its index is above 2, so with hundreds "
-                    + "of labels a few innocent ones pass by chance (about 2% of the labels below the median for "
-                    + "normally spread norms), and the natural-feature check does not clear labels that are not "
-                    + "alike. The paper's threshold was set on tasks of tens of labels; scans with more than one "
-                    + "wrong label are below.");
+            text.add("(3) Many labels: the outlier test asks every label whether its index is above 2, so with "
+                    + "hundreds of labels a few innocent ones pass by chance (about 2% of the labels below the median "
+                    + "for normally spread norms, more for the heavier tails of short searches), and the "
+                    + "natural-feature check does not clear labels that are not alike. The transfer check would, but its reference "
+                    + "model needs 100 clean images per label, which a scan of 500 labels rarely has. The paper's "
+                    + "threshold was set on tasks of tens of labels. The innocent labels' triggers are not much "
+                    + "smaller than the median (the table's L1 / median; compare the planted ones in Fig. 3), so a "
+                    + "size rule would tell them apart; one fitted to these scans alone is not yet a rule. On a "
+                    + "model of hundreds of labels, read the flagged labels as labels to inspect (their triggers are "
+                    + "on the scan's report page). Scans with more than one wrong label are below.");
         }
         List<Section.Table> tables = new ArrayList<>();
         if (!crowded.isEmpty()) {
             tables.add(new Section.Table("Scans that flagged several innocent labels", List.of("task", "model",
-                    "seed", "labels", "innocent labels flagged", "share of the labels"), crowded));
+                    "seed", "labels", "innocent labels flagged", "share of the labels",
+                    "their L1 / median", "their largest anomaly index", "transfer measured"), crowded));
         }
         if (!natural.isEmpty()) {
             tables.add(new Section.Table("Outliers of the MAD test cleared as natural features", List.of("task",
