@@ -3,8 +3,10 @@ package org.ncguard.experiment;
 import java.util.ArrayList;
 import java.util.List;
 import org.ncguard.NcguardException;
+import org.ncguard.data.SignsSource;
 import org.ncguard.data.TriggerSpec;
 import org.ncguard.lab.Architecture;
+import org.ncguard.reverse.NeuralCleanse;
 
 /** The experiment's tasks, built at the sizes of a configuration. */
 public final class Tasks {
@@ -44,7 +46,7 @@ public final class Tasks {
             case "signs" -> new Task(id, "Drawn traffic signs (2-conv net), BadNets square", "GTSRB",
                     Architecture.MNIST,
                     "builtin:signs" + size(s.trainImages()), "builtin:signs:test?n=" + s.testImages(),
-                    "builtin:signs:test?n=" + Math.max(2000, s.scanSamples()) + "&seed=3", spec(SQUARE), 7);
+                    "builtin:signs:test?n=" + scanImages(SignsSource.CLASSES, s) + "&seed=3", spec(SQUARE), 7);
             case "watermark" -> new Task(id, "Fashion-MNIST, Trojan-style watermark", "Trojan Watermark",
                     Architecture.MNIST, fashionTrain, fashionTest, "builtin:fashion-mnist:test",
                     spec("watermark:0.3:7"), 5);
@@ -63,8 +65,13 @@ public final class Tasks {
         return new Task(labels == s.glyphLabels() ? "glyphs" : "glyphs-" + labels, labels + " synthetic glyphs, BadNets"
                 + " square", "YouTube Face / PubFig (many labels)", Architecture.MNIST, data,
                 "builtin:glyph-codes:test?labels=" + labels + "&n=" + Math.max(s.testImages(), 2 * labels),
-                "builtin:glyph-codes:test?labels=" + labels + "&n=" + Math.max(2000, s.scanSamples()) + "&seed=3",
+                "builtin:glyph-codes:test?labels=" + labels + "&n=" + scanImages(labels, s) + "&seed=3",
                 spec(SQUARE), 7);
+    }
+
+    /** Clean images of a scan: its samples, and enough for the transfer check of {@code labels} labels. */
+    private static int scanImages(int labels, ExperimentSettings s) {
+        return Math.max(s.scanSamples(), NeuralCleanse.imagesForTransferCheck(labels));
     }
 
     private static String size(int n) {

@@ -52,6 +52,14 @@ public final class NeuralCleanse {
     }
 
     /**
+     * Clean images a scan of a model with {@code labels} labels needs for its transfer check: with fewer the reference
+     * model cannot learn the labels and the check is skipped, the verdict resting on the natural share alone.
+     */
+    public static int imagesForTransferCheck(int labels) {
+        return Math.max(TransferCheck.REFERENCE_IMAGES, TransferCheck.MIN_IMAGES_PER_LABEL * labels);
+    }
+
+    /**
      * Scans {@code labels} (all when null) with clean images from {@code data}, writing into {@code out}.
      *
      * @param resume continue the scan already in {@code out} instead of refusing to overwrite it
@@ -197,7 +205,7 @@ public final class NeuralCleanse {
         if (small.isEmpty()) {
             return;
         }
-        int images = Math.min(data.count(), TransferCheck.REFERENCE_IMAGES);
+        int images = Math.min(data.count(), imagesForTransferCheck(model.labels()));
         if (images < TransferCheck.MIN_IMAGES_PER_LABEL * model.labels()) {
             log.info("transfer check skipped: {} clean images for {} labels, fewer than {} per label to train a "
                     + "reference model on; the verdict rests on the natural share and the size guard", images,

@@ -56,7 +56,10 @@ final class TransferCheck implements AutoCloseable {
      */
     static final double SHARE_FRACTION = 0.5;
 
-    /** Clean images the reference model trains on, at most: enough for a fair model in seconds. */
+    /**
+     * Clean images the reference model trains on, at most, unless the labels need more ({@link
+     * #MIN_IMAGES_PER_LABEL} each): enough for a fair model of ten labels in seconds.
+     */
     static final int REFERENCE_IMAGES = 2000;
 
     /**
