@@ -130,13 +130,13 @@ public final class Experiment {
         String stem = models.stem(task, infected);
         plan.add(String.format(Locale.ROOT, "scan the %s %s model, seed %d (%s)", infected ? "infected" : "clean",
                 task.id(), seed, Scans.mode(fast)),
-                scans.done(stem, fast, seed), () -> reports.put(scanKey(stem, fast, seed),
+                scans.done(task, stem, fast, seed), () -> reports.put(scanKey(stem, fast, seed),
                         scans.ensure(task, stem, modelFiles.get(stem), fast, seed)));
     }
 
     private void planMitigation(Plan plan, Task task, long seed) {
         String stem = models.stem(task, true);
-        Path scanDir = scans.dir(stem, settings.fastSteps(), seed);
+        Path scanDir = scans.dir(task, stem, settings.fastSteps(), seed);
         String key = StepKey.of(scanDir.getParent().getFileName().toString(), task.scan(), task.test(),
                 task.train(), Integer.toString(settings.profileSamples()), Integer.toString(settings.testImages()),
                 Integer.toString(settings.scanSamples()));
@@ -147,7 +147,7 @@ public final class Experiment {
                         FilterFigures.class, () -> FilterFigures.measure(task, modelFiles.get(stem), scanDir,
                                 settings.profileSamples(), settings.threads()), false));
         // A patch of a model whose scan flagged nothing is not run: known as soon as that scan is kept.
-        boolean notPatched = scans.flaggedNothing(stem, settings.fastSteps(), seed);
+        boolean notPatched = scans.flaggedNothing(task, stem, settings.fastSteps(), seed);
         for (PruneLayer layer : PruneLayer.values()) {
             String name = "prune-" + layer.id() + "-" + at;
             plan.add("prune the " + layer.id() + " layer of the " + task.id() + " model, seed " + seed
@@ -221,7 +221,7 @@ public final class Experiment {
                     }
                 }
                 seeds.add(new Runs.SeedRun(seed, reports.get(scanKey(stem, settings.fastSteps(), seed)),
-                        scans.dir(stem, settings.fastSteps(), seed),
+                        scans.dir(task, stem, settings.fastSteps(), seed),
                         reports.get(scanKey(models.stem(task, false), settings.fastSteps(), seed)),
                         (FilterFigures) steps.get(at + "/filter"), pruning,
                         (UnlearningFigures) steps.get(at + "/unlearn"),

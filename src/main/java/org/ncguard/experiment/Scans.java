@@ -31,21 +31,21 @@ final class Scans {
         return fastSteps == 0 ? "full" : "fast" + fastSteps;
     }
 
-    /** The folder of a scan of the model {@code stem}. */
-    Path dir(String stem, int fastSteps, long seed) {
+    /** The folder of a scan of the model {@code stem} on {@code task}'s clean images. */
+    Path dir(Task task, String stem, int fastSteps, long seed) {
         String key = StepKey.of(Integer.toString(settings.scanSamples()), Integer.toString(settings.maxSteps()),
-                Integer.toString(fastSteps));
+                Integer.toString(fastSteps), task.scan());
         return store.scan(stem, mode(fastSteps) + "-" + key, seed);
     }
 
     /** Whether a complete scan is already there. */
-    boolean done(String stem, int fastSteps, long seed) {
-        return complete(new ScanFiles(dir(stem, fastSteps, seed)), null);
+    boolean done(Task task, String stem, int fastSteps, long seed) {
+        return complete(new ScanFiles(dir(task, stem, fastSteps, seed)), null);
     }
 
     /** Whether a complete scan is already there and flagged no label. */
-    boolean flaggedNothing(String stem, int fastSteps, long seed) {
-        ScanFiles files = new ScanFiles(dir(stem, fastSteps, seed));
+    boolean flaggedNothing(Task task, String stem, int fastSteps, long seed) {
+        ScanFiles files = new ScanFiles(dir(task, stem, fastSteps, seed));
         try {
             return complete(files, null) && ScanReport.read(files.scanJson()).flagged().isEmpty();
         } catch (NcguardException e) {
@@ -55,7 +55,7 @@ final class Scans {
 
     /** The complete scan of {@code model} with this seed, run (or finished) first when needed. */
     ScanReport ensure(Task task, String stem, Path model, int fastSteps, long seed) throws NcguardException {
-        Path dir = dir(stem, fastSteps, seed);
+        Path dir = dir(task, stem, fastSteps, seed);
         ScanFiles files = new ScanFiles(dir);
         OnnxModel m = OnnxModel.load(model);
         if (complete(files, m.sha256())) {
