@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -219,10 +220,12 @@ public final class NeuralCleanse {
                 log.warn("transfer check skipped: the reference model reached {}% on held-out clean images (under "
                         + "{}%), too few clean images per label to learn them; the verdict rests on the natural share "
                         + "and the size guard. Give more clean images with --data to use it.",
-                        Math.round(100 * check.referenceAccuracy()), Math.round(100 * TransferCheck.MIN_REFERENCE_ACCURACY));
+                        String.format(Locale.ROOT, "%.1f", 100 * check.referenceAccuracy()),
+                        Math.round(100 * TransferCheck.MIN_REFERENCE_ACCURACY));
                 return;
             }
-            log.info("reference model: {}% on held-out clean images", Math.round(100 * check.referenceAccuracy()));
+            log.info("reference model: {}% on held-out clean images",
+                    String.format(Locale.ROOT, "%.1f", 100 * check.referenceAccuracy()));
             for (int label : small) {
                 double transfer = check.transfer(storedTrigger(store, label));
                 report.transfer(label, transfer);
