@@ -20,6 +20,8 @@ import java.util.Map;
  *       on L1 and 2.7 on ln L1;</li>
  *   <li>size: L1 under {@code smallFraction} of the median.</li>
  * </ul>
+ * The two index thresholds hold for {@code baseLabels} labels and rise with more, as every label is a test: among 520
+ * labels a dozen innocent ones pass the paper's 2 by chance (a synthetic glyph model's clean twin: 19).
  * A candidate is cleared as a natural feature of its label, where the rule asks for the transfer ({@code minTransfer}
  * above 0) and it was measured, when its trigger transfers ({@link TransferCheck}) to a reference model nobody
  * poisoned at least {@code minTransfer}, whatever its size, or when its natural share is at least {@code naturalShare}
@@ -42,9 +44,12 @@ import java.util.Map;
  * @param minTransfer     transfer from which a candidate is natural, where measured; 0: the share decides
  * @param shareFraction   where the transfer is measured, fraction of the median from which a candidate that does not
  *                        transfer is still natural by its share; 1: the transfer alone decides
+ * @param baseLabels      label count for which the two index thresholds hold as given; a model with more labels gets
+ *                        higher ones ({@link #thresholdFor}); 0: the thresholds hold for every label count
  */
 public record FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction,
-                       double naturalShare, double guardFraction, double minTransfer, double shareFraction) {
+                       double naturalShare, double guardFraction, double minTransfer, double shareFraction,
+                       int baseLabels) {
 
     /** Neural Cleanse's own rule: the outlier test on L1 with the paper's threshold, nothing cleared. */
     public static final FlagRule PAPER = new FlagRule("paper", AnomalyIndex.DEFAULT_THRESHOLD, 0, 0, 2, 0);
@@ -52,6 +57,9 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
     /** ncguard's rule before the detection benchmark: the paper's outliers, cleared as natural under a size guard. */
     public static final FlagRule OUTLIERS_NATURAL_GUARDED = new FlagRule("mad2+natural+guard0.5",
             AnomalyIndex.DEFAULT_THRESHOLD, 0, 0, NaturalFeatureCheck.NATURAL_SHARE, 0.5);
+
+    /** Label count for which ncguard's index thresholds hold as given: the detection benchmark's 10-label models. */
+    public static final int BASE_LABELS = 10;
 
     /** Index above which the outlier test on ln L1 picks a label, in ncguard's rule. */
     public static final double LOG_THRESHOLD = 2.5;
@@ -61,11 +69,12 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
      * the test on ln L1 above {@value #LOG_THRESHOLD}; a candidate is natural when its trigger transfers (2%), or by a
      * share of 50% from half the median, or, where no transfer is measured, by a share of 50% from a quarter of the
      * median. On the benchmark, planted targets scored 2.74 and more on ln L1; at 2 a clean twin's shirt (2.02, share
-     * 37%) was flagged, at 3 a colour model's planted patch (2.74) was missed.
+     * 37%) was flagged, at 3 a colour model's planted patch (2.74) was missed. Both thresholds hold for 10 labels and
+     * rise with more ({@link #thresholdFor}): at 520 labels, 3.33 and 3.67.
      */
     public static final FlagRule NCGUARD = new FlagRule("ncguard", AnomalyIndex.DEFAULT_THRESHOLD, LOG_THRESHOLD, 0,
             NaturalFeatureCheck.NATURAL_SHARE, NaturalFeatureCheck.MIN_MEDIAN_FRACTION, TransferCheck.MIN_TRANSFER,
-            TransferCheck.SHARE_FRACTION);
+            TransferCheck.SHARE_FRACTION, BASE_LABELS);
 
     /** A rule that does not ask the transfer check. */
     public FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction, double naturalShare,
@@ -79,6 +88,13 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
         this(name, madThreshold, logMadThreshold, smallFraction, naturalShare, guardFraction, minTransfer, 1);
     }
 
+    /** A rule whose index thresholds hold for every label count. */
+    public FlagRule(String name, double madThreshold, double logMadThreshold, double smallFraction, double naturalShare,
+            double guardFraction, double minTransfer, double shareFraction) {
+        this(name, madThreshold, logMadThreshold, smallFraction, naturalShare, guardFraction, minTransfer,
+                shareFraction, 0);
+    }
+
     public FlagRule {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a flag rule needs a name");
@@ -90,6 +106,9 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
         requireAtLeastZero("guardFraction", guardFraction);
         requireAtLeastZero("minTransfer", minTransfer);
         requireAtLeastZero("shareFraction", shareFraction);
+        if (baseLabels < 0) {
+            throw new IllegalArgumentException("baseLabels must be >= 0, found " + baseLabels);
+        }
         if (madThreshold == 0 && logMadThreshold == 0 && smallFraction == 0) {
             throw new IllegalArgumentException("flag rule " + name + " has no test enabled: set madThreshold, "
                     + "logMadThreshold or smallFraction");
@@ -105,7 +124,22 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
     /** This rule with the paper's test at another threshold (the scan's {@code threshold}). */
     public FlagRule withMadThreshold(double threshold) {
         return madThreshold == 0 ? this : new FlagRule(name, threshold, logMadThreshold, smallFraction, naturalShare,
-                guardFraction, minTransfer, shareFraction);
+                guardFraction, minTransfer, shareFraction, baseLabels);
+    }
+
+    /**
+     * The index threshold for a model of {@code labels} labels: {@code threshold} up to {@code baseLabels}, above it
+     * the index at which the chance that one of the labels passes by chance stays what it is for {@code baseLabels}
+     * labels (for normally spread norms, each passes with the normal tail beyond the threshold). The test asks every
+     * label, so with a fixed threshold a model of 520 labels has 52 times the false alarms of one of 10: the paper's 2
+     * passes 2.3% of innocent labels, a dozen of 520. At 43 labels 2 becomes 2.56 (2.5 on ln L1: 2.98), at 520, 3.33
+     * (3.67).
+     */
+    public double thresholdFor(double threshold, int labels) {
+        if (baseLabels == 0 || labels <= baseLabels || threshold == 0) {
+            return threshold;
+        }
+        return Math.max(threshold, NormalTail.quantile(NormalTail.above(threshold) * baseLabels / labels));
     }
 
     /**
@@ -161,8 +195,10 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
             return flagged;
         }
         List<Double> l1 = converged.stream().map(LabelResult::l1).toList();
-        AnomalyIndex.Result linear = new AnomalyIndex(madThreshold > 0 ? madThreshold : 1).apply(l1);
-        AnomalyIndex.Result log = new AnomalyIndex(logMadThreshold > 0 ? logMadThreshold : 1).apply(logNorms(l1));
+        double linearThreshold = thresholdFor(madThreshold, results.size());
+        double logThreshold = thresholdFor(logMadThreshold, results.size());
+        AnomalyIndex.Result linear = new AnomalyIndex(madThreshold > 0 ? linearThreshold : 1).apply(l1);
+        AnomalyIndex.Result log = new AnomalyIndex(logMadThreshold > 0 ? logThreshold : 1).apply(logNorms(l1));
         double median = linear.median();
         List<LabelResult> ordered = new ArrayList<>(converged);
         ordered.sort((a, b) -> Integer.compare(a.label(), b.label()));
@@ -171,11 +207,11 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
             List<String> picked = new ArrayList<>();
             if (madThreshold > 0 && linear.flagged(i)) {
                 picked.add(String.format(Locale.ROOT, "anomaly index %.2f > %s", linear.indices().get(i),
-                        trim(madThreshold)));
+                        threshold(linearThreshold, madThreshold, results.size())));
             }
             if (logMadThreshold > 0 && log.flagged(i)) {
                 picked.add(String.format(Locale.ROOT, "anomaly index on ln L1 %.2f > %s", log.indices().get(i),
-                        trim(logMadThreshold)));
+                        threshold(logThreshold, logMadThreshold, results.size())));
             }
             if (smallFraction > 0 && r.l1() < smallFraction * median) {
                 picked.add(String.format(Locale.ROOT, "L1 %.2f under %s of the median %.2f", r.l1(), trim(smallFraction),
@@ -186,6 +222,11 @@ public record FlagRule(String name, double madThreshold, double logMadThreshold,
             }
         }
         return flagged;
+    }
+
+    private static String threshold(double used, double given, int labels) {
+        return used == given ? trim(given) : String.format(Locale.ROOT, "%.2f (%s for %d labels)", used, trim(given),
+                labels);
     }
 
     private static String trim(double v) {

@@ -230,4 +230,59 @@ class FlagRuleTest {
         assertThrows(IllegalArgumentException.class, () -> new FlagRule(" ", 2, 0, 0, 0.5, 0));
         assertThrows(IllegalArgumentException.class, () -> new FlagRule("nan", 2, Double.NaN, 0, 0.5, 0));
     }
+    @Test
+    void theNormalTailAndItsInverseAgreeWithTheTables() {
+        assertEquals(0.022750, NormalTail.above(2), 1e-6);
+        assertEquals(0.5, NormalTail.above(0), 1e-7);
+        assertEquals(0.977250, NormalTail.above(-2), 1e-6);
+        assertEquals(2.0, NormalTail.quantile(0.022750), 1e-4);
+        assertEquals(3.090, NormalTail.quantile(0.001), 1e-3);
+        assertThrows(IllegalArgumentException.class, () -> NormalTail.quantile(0));
+    }
+
+    @Test
+    void thresholdsRiseWithTheLabelCountSoThatInnocentLabelsPassAsRarelyAsAmongTen() {
+        FlagRule rule = FlagRule.NCGUARD;
+        assertEquals(2.0, rule.thresholdFor(2, 10), 0);
+        assertEquals(2.0, rule.thresholdFor(2, 5), 0);
+        // P(Z > t) * 43 = P(Z > 2) * 10
+        assertEquals(NormalTail.quantile(NormalTail.above(2) * 10 / 43), rule.thresholdFor(2, 43), 1e-12);
+        assertEquals(2.56, rule.thresholdFor(2, 43), 0.01);
+        assertEquals(3.33, rule.thresholdFor(2, 520), 0.01);
+        assertEquals(3.67, rule.thresholdFor(FlagRule.LOG_THRESHOLD, 520), 0.01);
+        assertEquals(2.0, FlagRule.PAPER.thresholdFor(2, 520), 0, "the paper's rule keeps its threshold");
+    }
+
+    /**
+     * Label 0 at 2.7 scaled MADs below the median of 100, the others at 110 and 90 alternately (one more 110 for an
+     * even count: the median stays 100 and the MAD 10).
+     */
+    static double[] alternating(int labels) {
+        double[] l1 = new double[labels];
+        for (int i = 1; i < labels; i++) {
+            l1[i] = i % 2 == 0 ? 90 : 110;
+        }
+        l1[0] = 100 - 2.7 * 1.4826 * 10;
+        return l1;
+    }
+
+    @Test
+    void anIndexThatStandsOutAmongTenLabelsIsChanceAmong520() {
+        // Label 0: index 2.70 on L1, about 3.4 on ln L1; no natural share measured, so a candidate is flagged.
+        double[] ten = alternating(10);
+        assertEquals(List.of(0), List.copyOf(FlagRule.NCGUARD.flag(results(ten)).keySet()));
+        String why = FlagRule.NCGUARD.flag(results(ten)).get(0);
+        assertTrue(why.startsWith("anomaly index 2.70 > 2, anomaly index on ln L1 3.40 > 2.5;"), why);
+
+        double[] many = alternating(520);
+        assertEquals(Map.of(), FlagRule.NCGUARD.flag(results(many)), "among 520 labels 2.7 is no outlier");
+        FlagRule fixed = new FlagRule("fixed", 2, FlagRule.LOG_THRESHOLD, 0, NaturalFeatureCheck.NATURAL_SHARE,
+                NaturalFeatureCheck.MIN_MEDIAN_FRACTION, TransferCheck.MIN_TRANSFER, TransferCheck.SHARE_FRACTION);
+        assertEquals(List.of(0), List.copyOf(fixed.flag(results(many)).keySet()), "with the thresholds fixed");
+
+        // A planted label far below still is, and its reason names the raised threshold.
+        many[0] = 20;
+        String planted = FlagRule.NCGUARD.flag(results(many)).get(0);
+        assertTrue(planted != null && planted.contains("> 3.33 (2 for 520 labels)"), String.valueOf(planted));
+    }
 }
