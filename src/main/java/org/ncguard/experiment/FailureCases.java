@@ -77,13 +77,13 @@ final class FailureCases {
             for (Runs.SeedRun s : t.seeds()) {
                 for (boolean infected : List.of(true, false)) {
                     ScanReport r = infected ? s.infected() : s.clean();
-                    List<LabelResult> wrong = r.flagged().stream().filter(l -> !infected || l != t.task().target())
-                            .map(l -> r.result(l).orElseThrow()).toList();
-                    if (wrong.size() > 1) {
+                    List<LabelResult> paper = innocent(r, r.outliers(), infected ? t.task().target() : -1);
+                    List<LabelResult> ours = innocent(r, r.flagged(), infected ? t.task().target() : -1);
+                    if (paper.size() > 1 || ours.size() > 1) {
+                        List<LabelResult> wrong = paper.size() >= ours.size() ? paper : ours;
                         crowded.add(List.of(t.task().id(), infected ? "infected" : "clean twin",
                                 Long.toString(s.seed()), Integer.toString(r.labelCount()),
-                                Integer.toString(wrong.size()),
-                                String.format(Locale.ROOT, "%.1f%%", 100.0 * wrong.size() / r.labelCount()),
+                                Integer.toString(paper.size()), Integer.toString(ours.size()),
                                 String.format(Locale.ROOT, "%.2f-%.2f", wrong.stream().mapToDouble(LabelResult::l1)
                                         .min().orElseThrow() / r.median(), wrong.stream()
                                         .mapToDouble(LabelResult::l1).max().orElseThrow() / r.median()),
@@ -97,20 +97,17 @@ final class FailureCases {
         if (!crowded.isEmpty()) {
             text.add("(3) Many labels: the outlier test asks every label whether its index is above 2, so with "
                     + "hundreds of labels a few innocent ones pass by chance (about 2% of the labels below the median "
-                    + "for normally spread norms, more for the heavier tails of short searches), and the "
-                    + "natural-feature check does not clear labels that are not alike. The transfer check would, but "
-                    + "its reference model needs 100 clean images per label, which a scan of 500 labels rarely has. "
-                    + "The paper's "
-                    + "threshold was set on tasks of tens of labels. The innocent labels' triggers are not much "
-                    + "smaller than the median (the table's L1 / median; compare the planted ones in Fig. 3), so a "
-                    + "size rule would tell them apart; one fitted to these scans alone is not yet a rule. On a "
-                    + "model of hundreds of labels, read the flagged labels as labels to inspect (their triggers are "
-                    + "on the scan's report page). Scans with more than one wrong label are below.");
+                    + "for normally spread norms, more for the heavier tails of short searches). Their triggers are "
+                    + "not features of the label (they neither look like its images nor transfer), so the natural-"
+                    + "feature checks do not clear them. ncguard raises its thresholds with the label count instead, "
+                    + "so that an innocent label passes as rarely as among 10 (3.33 and 3.67 on ln L1 at 520 labels); "
+                    + "the paper's rule keeps 2. Scans where a rule flagged more than one innocent label are below "
+                    + "(the figures describe the larger set).");
         }
         List<Section.Table> tables = new ArrayList<>();
         if (!crowded.isEmpty()) {
             tables.add(new Section.Table("Scans that flagged several innocent labels", List.of("task", "model",
-                    "seed", "labels", "innocent labels flagged", "share of the labels",
+                    "seed", "labels", "innocent labels, Neural Cleanse", "innocent labels, ncguard",
                     "their L1 / median", "their largest anomaly index", "transfer measured"), crowded));
         }
         if (!natural.isEmpty()) {
@@ -123,5 +120,10 @@ final class FailureCases {
                     "ncguard caught it"), missed));
         }
         return new Section("Where the method fails", text, tables, List.of());
+    }
+
+    /** The results of {@code labels} other than {@code target}. */
+    private static List<LabelResult> innocent(ScanReport r, List<Integer> labels, int target) {
+        return labels.stream().filter(l -> l != target).map(l -> r.result(l).orElseThrow()).toList();
     }
 }
