@@ -1,6 +1,7 @@
 package org.ncguard.guard;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.ncguard.NcguardException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,12 +47,14 @@ public final class TopicSetup {
         try (Admin client = Admin.create(admin)) {
             Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
             int partitions = 1;
+            boolean requestsCreated = false;
             if (existing.contains(topics.requests())) {
                 TopicDescription d = client.describeTopics(List.of(topics.requests())).allTopicNames()
                         .get(30, TimeUnit.SECONDS).get(topics.requests());
                 partitions = d.partitions().size();
             } else {
                 create(client, new NewTopic(topics.requests(), Optional.of(1), Optional.empty()));
+                requestsCreated = true;
             }
             List<NewTopic> missing = new ArrayList<>();
             for (String t : topics.outputs()) {
@@ -65,6 +69,11 @@ public final class TopicSetup {
             for (NewTopic t : missing) {
                 create(client, t);
             }
+            List<String> created = new ArrayList<>(missing.stream().map(NewTopic::name).toList());
+            if (requestsCreated) {
+                created.add(topics.requests());
+            }
+            awaitLeaders(client, created);
             return maxMessageBytes(client, List.of(topics.clean(), topics.quarantine()));
         } catch (TimeoutException e) {
             throw new NcguardException("no Kafka broker answered at " + admin.get("bootstrap.servers")
@@ -108,6 +117,37 @@ public final class TopicSetup {
             }
         }
         return min;
+    }
+
+    /**
+     * Waits until every partition of {@code names} has a leader. A topic exists once created, but its partitions
+     * take a moment to get leaders: a producer that writes at once is told NOT_LEADER_OR_FOLLOWER, and Kafka Streams,
+     * starting its global store on a topic without partitions in the metadata yet, fails (both seen on a loaded
+     * machine).
+     *
+     * @throws TimeoutException when some partition has no leader after 30 s
+     */
+    public static void awaitLeaders(Admin client, Collection<String> names) throws ExecutionException,
+            InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!names.isEmpty()) {
+            try {
+                Map<String, TopicDescription> d = client.describeTopics(names).allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
+                if (d.values().stream().allMatch(t -> !t.partitions().isEmpty()
+                        && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics " + names + " have partitions without a leader after 30 s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static void create(Admin client, NewTopic t) throws ExecutionException, InterruptedException,

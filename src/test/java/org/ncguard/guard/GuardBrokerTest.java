@@ -64,6 +64,7 @@ class GuardBrokerTest {
         try (Admin admin = Admin.create(p)) {
             admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all()
                     .get(30, TimeUnit.SECONDS);
+            TopicSetup.awaitLeaders(admin, List.of(name));
         }
         return GuardConfig.defaults(bootstrap)
                 .withTopics(new GuardTopics(name, name + ".clean", name + ".quarantine", name + ".alerts",

@@ -97,6 +97,7 @@ class ReplayBrokerTest {
             // (every 5 minutes) would delete them while a test reads them.
             admin.createTopics(List.of(new NewTopic(name, Optional.of(2), Optional.empty())
                     .configs(Map.of("retention.ms", "-1")))).all().get(30, TimeUnit.SECONDS);
+            TopicSetup.awaitLeaders(admin, List.of(name));
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

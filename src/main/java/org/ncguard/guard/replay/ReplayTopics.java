@@ -14,6 +14,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.ncguard.NcguardException;
 import org.ncguard.guard.ClientSettings;
+import org.ncguard.guard.TopicSetup;
 
 /** The replay's topics: the requests topic must exist; the outputs are created, with its partition count, if missing. */
 final class ReplayTopics {
@@ -45,6 +46,7 @@ final class ReplayTopics {
                         throw e;
                     }
                 }
+                TopicSetup.awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
             return partitions;
         } catch (ExecutionException | TimeoutException | KafkaException e) {
