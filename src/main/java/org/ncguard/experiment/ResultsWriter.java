@@ -51,7 +51,7 @@ final class ResultsWriter {
         if (!o.tasks().isEmpty()) {
             sections.add(FailureCases.section(o));
         }
-        sections.add(PaperNumbers.section());
+        sections.add(PaperNumbers.section(o));
         return sections;
     }
 
