@@ -100,9 +100,9 @@ final class PatchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--reversals", defaultValue = "" + UnlearnSettings.DEFAULT_REVERSALS, paramLabel = "N", description = "unlearn: reversed triggers "
-            + "per flagged label to stamp with: the scan's and N-1 more searched with other seeds (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--reversals", defaultValue = "" + UnlearnSettings.DEFAULT_REVERSALS, paramLabel = "N",
+            description = "unlearn: reversed triggers per flagged label to stamp with: the scan's and N-1 more "
+                    + "searched with other seeds (default: ${DEFAULT-VALUE}).")
     int reversals;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of image choices and "
