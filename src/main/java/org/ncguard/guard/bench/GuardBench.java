@@ -34,7 +34,7 @@ import org.ncguard.profile.LabelProfile;
  * The guard's speed on this machine, beside bare ONNX Runtime scoring of the same inputs: for each guarantee, the
  * throughput of draining a backlog of requests, then the latency (producing a request to reading its routed record)
  * under a steady load at half that throughput. Everything runs in this JVM, the broker included, with the thread
- * counts it prints, after one unmeasured round of the same runs (the JIT's warm-up). Prints figures; asserts nothing.
+ * counts it prints, after unmeasured rounds of the same runs until the JIT is quiet. Prints figures; asserts nothing.
  */
 public final class GuardBench {
 
@@ -68,6 +68,16 @@ public final class GuardBench {
     /** Neurons per label of the made-up profile. */
     static final int NEURONS = 100;
 
+    /** Warm-up ends once the JIT compiles less than this share of a round's time, or after this many rounds. */
+    private static final double QUIET_JIT = 0.10;
+    private static final int MAX_WARM_UP_ROUNDS = 5;
+
+    /**
+     * Seconds of steady load each latency run starts with, not measured: a guard just started spends them on its first
+     * fetches and its producer's first metadata lookups, which a running guard has behind it.
+     */
+    private static final double SETTLE_SECONDS = 2;
+
     public void run() throws NcguardException, InterruptedException {
         OnnxModel m = OnnxModel.load(model);
         GuardProfile p = profile != null ? profile : madeUpProfile(m);
@@ -77,28 +87,46 @@ public final class GuardBench {
         out.printf("%-62s %10.0f requests/s%n", "bare ONNX Runtime, batch 1, 1 thread (same images)", bare);
         GuardSerdes serdes = GuardSerdes.singleObject();
         try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
-            // A whole round first, unmeasured: until the JIT has compiled the guard's, the broker's and the clients'
-            // paths, C2 takes most of one of the two cores, and the figures would measure start-up, not the guard.
-            out.println("warm-up round (not measured) ...");
-            round(broker, p, images, serdes, bare, latencySeconds / 2, false);
-            round(broker, p, images, serdes, bare, latencySeconds, true);
+            warmUp(broker, p, images, serdes);
+            out.printf("measured (each latency run after %.0f s of the same load, not counted):%n", SETTLE_SECONDS);
+            round(broker, p, images, serdes, bare, "", latencySeconds);
         }
     }
 
-    /** Each guarantee's backlog drain, then its latency at half that rate for {@code seconds}; printed if measured. */
+    /**
+     * Unmeasured rounds until the JIT is quiet: until it has compiled the guard's, the broker's and the clients' paths
+     * (a minute or more of traffic on 2 cores), C2 takes most of a core and the figures measure the JVM's start-up.
+     */
+    private void warmUp(EmbeddedBroker broker, GuardProfile p, List<InferenceRequest> images, GuardSerdes serdes)
+            throws NcguardException, InterruptedException {
+        for (int r = 1; r <= MAX_WARM_UP_ROUNDS; r++) {
+            JitShare jit = JitShare.start();
+            round(broker, p, images, serdes, 0, "warm-up-" + r + "-", latencySeconds / 2);
+            double share = jit.sinceStart();
+            out.printf("warm-up round %d (not measured): the JIT compiled %.0f%% of the time%n", r, 100 * share);
+            if (JitShare.supported() && share < QUIET_JIT) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Each guarantee's backlog drain, then its latency at half that rate for {@code seconds}; printed unless this is a
+     * warm-up round ({@code bare} 0).
+     */
     private void round(EmbeddedBroker broker, GuardProfile p, List<InferenceRequest> images, GuardSerdes serdes,
-            double bare, double seconds, boolean measured) throws NcguardException, InterruptedException {
-        String prefix = measured ? "" : "warm-up-";
+            double bare, String prefix, double seconds) throws NcguardException, InterruptedException {
         for (Guarantee g : Guarantee.values()) {
             String name = g.name().toLowerCase().replace('_', '-');
             double max = throughput(broker, g, p, images, serdes, prefix + name + "-flood", requests);
+            JitShare jit = JitShare.start();
             Latencies l = latency(broker, g, p, images, serdes, prefix + name + "-steady", max / 2, seconds);
-            if (measured) {
+            if (bare > 0) {
                 out.printf("%-62s %10.0f requests/s = %.2f of bare ORT%n", "guard " + name
                         + ", backlog drained (1 stream thread, 1 ORT thread)", max, max / bare);
-                out.printf("%-62s %10.1f ms p50, %.1f ms p99 (%d requests)%n", "guard " + name + ", at "
-                        + Math.round(max / 2) + " requests/s", l.percentile(0.5), l.percentile(0.99),
-                        l.sortedMillis().length);
+                out.printf("%-62s %10.1f ms p50, %.1f ms p99 (%d requests; JIT %.0f%% of the time)%n", "guard "
+                        + name + ", at " + Math.round(max / 2) + " requests/s", l.percentile(0.5),
+                        l.percentile(0.99), l.sortedMillis().length, 100 * jit.sinceStart());
             }
         }
     }
@@ -145,7 +173,8 @@ public final class GuardBench {
     private Latencies latency(EmbeddedBroker broker, Guarantee g, GuardProfile p, List<InferenceRequest> images,
             GuardSerdes serdes, String run, double rate, double seconds) throws NcguardException, InterruptedException {
         GuardConfig config = config(broker, g, run);
-        int n = Math.max(10, (int) (rate * seconds));
+        int settle = (int) (rate * SETTLE_SECONDS);
+        int n = settle + Math.max(10, (int) (rate * seconds));
         List<byte[]> values = values(images, n, config.topics().requests(), serdes);
         try (GuardApp guard = GuardApp.start(config, ServedModels.load(Map.of(MODEL_ID, model), 1), List.of(p));
                 RoutedRecords routed = new RoutedRecords(broker.bootstrap(), config.topics().clean(),
@@ -157,7 +186,7 @@ public final class GuardBench {
             sender.start();
             drain(routed, n, Duration.ofSeconds((long) seconds + 60));
             sender.join();
-            return Latencies.of(sender, routed, n);
+            return Latencies.of(sender, routed, settle, n);
         }
     }
 

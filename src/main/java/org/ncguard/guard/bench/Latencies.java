@@ -12,11 +12,16 @@ public record Latencies(double[] sortedMillis, double seconds) {
 
     /** The latencies of what {@code sender} sent and {@code routed} read. */
     public static Latencies of(PacedSender sender, RoutedRecords routed, int requests) {
-        double[] ms = new double[requests];
+        return of(sender, routed, 0, requests);
+    }
+
+    /** The latencies of requests {@code from} (inclusive) to {@code to} (exclusive). */
+    public static Latencies of(PacedSender sender, RoutedRecords routed, int from, int to) {
+        double[] ms = new double[to - from];
         int arrived = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        for (int i = 0; i < requests; i++) {
+        for (int i = from; i < to; i++) {
             first = Math.min(first, sender.sentNanos(i));
             if (routed.arrived(i)) {
                 last = Math.max(last, routed.arrivedNanos(i));
