@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.ncguard.NcguardException;
 import org.ncguard.avro.InferenceRequest;
@@ -134,12 +135,12 @@ public final class GuardBench {
     private double throughput(EmbeddedBroker broker, Guarantee g, GuardProfile p, List<InferenceRequest> images,
             GuardSerdes serdes, String run, int requests) throws NcguardException, InterruptedException {
         GuardConfig config = config(broker, g, run);
-        List<byte[]> values = values(images, requests, config.topics().requests(), serdes);
         // The backlog is written before the guard starts, so the guard, not the producer, sets the pace.
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         TopicSetup.ensure(admin, config.topics());
-        PacedSender sender = new PacedSender(broker.bootstrap(), config.topics().requests(), values, 0);
+        PacedSender sender = new PacedSender(broker.bootstrap(), Map.of(), config.topics().requests(), requests,
+                values(images, config.topics().requests(), serdes), 0);
         sender.start();
         sender.join();
         try (GuardApp guard = GuardApp.start(config, ServedModels.load(Map.of(MODEL_ID, model), 1), List.of(p))) {
@@ -175,14 +176,14 @@ public final class GuardBench {
         GuardConfig config = config(broker, g, run);
         int settle = (int) (rate * SETTLE_SECONDS);
         int n = settle + Math.max(10, (int) (rate * seconds));
-        List<byte[]> values = values(images, n, config.topics().requests(), serdes);
         try (GuardApp guard = GuardApp.start(config, ServedModels.load(Map.of(MODEL_ID, model), 1), List.of(p));
                 RoutedRecords routed = new RoutedRecords(broker.bootstrap(), config.topics().clean(),
                         config.topics().quarantine(), n)) {
             guard.awaitRunning(Duration.ofSeconds(60));
             // Warm the consumer's assignment up before the clock starts.
             routed.poll(Duration.ofMillis(500));
-            PacedSender sender = new PacedSender(broker.bootstrap(), config.topics().requests(), values, rate);
+            PacedSender sender = new PacedSender(broker.bootstrap(), Map.of(), config.topics().requests(), n,
+                    values(images, config.topics().requests(), serdes), rate);
             sender.start();
             drain(routed, n, Duration.ofSeconds((long) seconds + 60));
             sender.join();
@@ -203,15 +204,11 @@ public final class GuardBench {
                 .withKafka(settings);
     }
 
-    private static List<byte[]> values(List<InferenceRequest> images, int n, String topic, GuardSerdes serdes) {
+    /** Request {@code i}: one of {@code images}, serialized when it is sent. */
+    private static IntFunction<byte[]> values(List<InferenceRequest> images, String topic, GuardSerdes serdes) {
         var serializer = serdes.requests().serializer();
-        List<byte[]> values = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            InferenceRequest template = images.get(i % images.size());
-            values.add(serializer.serialize(topic, new InferenceRequest(PacedSender.key(i), MODEL_ID, Instant.now(),
-                    template.getTensor(), null, Map.of())));
-        }
-        return values;
+        return i -> serializer.serialize(topic, new InferenceRequest(PacedSender.key(i), MODEL_ID, Instant.now(),
+                images.get(i % images.size()).getTensor(), null, Map.of()));
     }
 
     /** Random 8-bit images of the model's input size, as [H, W, C] tensors. */

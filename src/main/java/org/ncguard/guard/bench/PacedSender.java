@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.ncguard.guard.ClientSettings;
@@ -32,7 +33,19 @@ public final class PacedSender {
 
     /** @param settings Kafka client settings (security) that override the sender's own, as {@code --config} gives */
     public PacedSender(String bootstrap, Map<String, String> settings, String topic, List<byte[]> values, double rate) {
-        int n = values.size();
+        this(bootstrap, settings, topic, values.size(), values::get, rate);
+    }
+
+    /**
+     * Makes each value as it sends it, so that a long run does not hold them all: a heap full of them kept the
+     * garbage collector marking all through a measured run.
+     *
+     * @param count how many requests to send
+     * @param value the serialized request {@code i}, called from the sending thread
+     */
+    public PacedSender(String bootstrap, Map<String, String> settings, String topic, int count,
+            IntFunction<byte[]> value, double rate) {
+        int n = count;
         this.sentNanos = new AtomicLongArray(n);
         Properties p = new Properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -50,8 +63,9 @@ public final class PacedSender {
                             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                         }
                     }
+                    byte[] v = value.apply(i);
                     sentNanos.set(i, System.nanoTime());
-                    out.send(new ProducerRecord<>(topic, key(i), values.get(i)));
+                    out.send(new ProducerRecord<>(topic, key(i), v));
                 }
                 out.flush();
             } catch (InterruptedException e) {
