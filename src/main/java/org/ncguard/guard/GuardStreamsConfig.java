@@ -9,6 +9,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /** Kafka Streams properties for a {@link GuardConfig}: the guard's defaults, then the user's overrides. */
 public final class GuardStreamsConfig {
 
+    private static final String GLOBAL_HANDLER = "processing.exception.handler.global.enabled";
+
     private GuardStreamsConfig() {
     }
 
@@ -23,8 +25,11 @@ public final class GuardStreamsConfig {
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq());
-        // The global thread (profiles) takes the handler too: the default from Kafka 5.0, whose 4.x switch is deprecated.
-        p.put("processing.exception.handler.global.enabled", true);
+        // The global thread (profiles) takes the handler too: Kafka 5.0's default, whose 4.x switch is deprecated.
+        p.put(GLOBAL_HANDLER, true);
+        // Streams' partition assignor re-reads its settings from the main consumer's, which carry only `consumer.`
+        // keys of this kind, and warned on every rebalance that the switch was off.
+        p.put(StreamsConfig.consumerPrefix(GLOBAL_HANDLER), true);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputRejectionHandler.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Streams lets its producer linger 100 ms to fill batches: on a quiet inline guard that is 100 ms added to
