@@ -40,12 +40,11 @@ public final class PacedSender {
      * Makes each value as it sends it, so that a long run does not hold them all: a heap full of them kept the
      * garbage collector marking all through a measured run.
      *
-     * @param count how many requests to send
+     * @param n     how many requests to send
      * @param value the serialized request {@code i}, called from the sending thread
      */
-    public PacedSender(String bootstrap, Map<String, String> settings, String topic, int count,
+    public PacedSender(String bootstrap, Map<String, String> settings, String topic, int n,
             IntFunction<byte[]> value, double rate) {
-        int n = count;
         this.sentNanos = new AtomicLongArray(n);
         Properties p = new Properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
