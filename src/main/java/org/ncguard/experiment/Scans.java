@@ -59,7 +59,7 @@ final class Scans {
         ScanFiles files = new ScanFiles(dir);
         OnnxModel m = OnnxModel.load(model);
         if (complete(files, m.sha256())) {
-            return rejudged(files);
+            return ScanReport.read(files.scanJson()); // judged by the current rule
         }
         ReverseSettings reverse = ReverseSettings.defaults().withSamples(settings.scanSamples())
                 .withMaxSteps(settings.maxSteps());
@@ -67,20 +67,6 @@ final class Scans {
             return new NeuralCleanse(m, new Preprocessor(m.input().shape()), reverse, seed, fastSteps)
                     .scan(clean, null, dir, Files.isRegularFile(files.scanJson()), () -> false);
         }
-    }
-
-    /**
-     * A kept scan with the verdict of the current rule: the rule may have changed since it ran. The checks it needs
-     * were made for every small trigger, so the stored figures suffice; a changed verdict is written back for the
-     * patches, which read the scan folder.
-     */
-    private static ScanReport rejudged(ScanFiles files) throws NcguardException {
-        ScanReport kept = ScanReport.read(files.scanJson());
-        ScanReport now = kept.toBuilder().build();
-        if (!now.flagged().equals(kept.flagged())) {
-            now.write(files.scanJson());
-        }
-        return now;
     }
 
     private static boolean complete(ScanFiles files, String sha256) {

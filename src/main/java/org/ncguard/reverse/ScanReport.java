@@ -1,7 +1,7 @@
 package org.ncguard.reverse;
 
-import org.ncguard.engine.Versions;
-import org.ncguard.AtomicFiles;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,11 +21,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.type.TypeReference;
-
+import org.ncguard.AtomicFiles;
 import org.ncguard.NcguardException;
+import org.ncguard.engine.Versions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The outcome of a Neural Cleanse scan, as stored in {@code scan.json}: per-label results, the outlier statistics,
@@ -76,6 +76,8 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
 
     /** The layout version this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScanReport.class);
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -312,7 +314,28 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             throw new NcguardException("Scan report " + file + " has format version " + report.formatVersion()
                     + ", expected " + FORMAT_VERSION + "; delete it to start the scan over");
         }
-        return report;
+        ScanReport judged = report.judgedNow();
+        if (!judged.flagged().equals(report.flagged())) {
+            LOG.warn("{} was judged by an earlier rule, which flagged {}; the current rule flags {}, and this run "
+                    + "uses that (the same scan with --resume rewrites the file and its page)", file, report.flagged(),
+                    judged.flagged());
+        }
+        return judged;
+    }
+
+    /**
+     * This report with the verdict of ncguard's current rule, which may have changed since the report was written:
+     * the rule reads only figures the report keeps (every label's L1, anomaly index, share and transfer).
+     */
+    ScanReport judgedNow() {
+        Map<Integer, String> now = FlagRule.NCGUARD.withMadThreshold(threshold).flag(labels);
+        List<Integer> nowFlagged = List.copyOf(now.keySet());
+        if (nowFlagged.equals(flagged) && now.equals(reasons)) {
+            return this;
+        }
+        return new ScanReport(formatVersion, model, modelSha256, labelCount, classNames, labels, median, mad, scale,
+                threshold, flagBelowL1, outliers, nowFlagged, now, nowFlagged.isEmpty() ? Verdict.CLEAN
+                : Verdict.INFECTED, maxAnomalyIndex, seconds, complete, notes, config, seed, createdAt, versions, shard);
     }
 
     /** Collects label results and provenance; {@link #build} computes the statistics and the verdict. */

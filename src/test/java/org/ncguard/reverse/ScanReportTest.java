@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,6 +215,27 @@ class ScanReportTest {
         Path file = dir.resolve("scan.json");
         report.write(file);
         assertEquals(report, ScanReport.read(file));
+    }
+
+    @Test
+    void aReportJudgedByAnEarlierRuleIsReadWithTheCurrentVerdict() throws Exception {
+        ScanReport report = ScanFixtures.tenLabelReport();
+        Path file = dir.resolve("scan.json");
+        report.write(file);
+        // As an earlier rule might have written it: the same figures, nothing flagged.
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode json = (ObjectNode) mapper.readTree(file.toFile());
+        String infected = json.get("verdict").asText();
+        json.putArray("flagged");
+        json.putObject("reasons");
+        json.put("verdict", infected.equals("INFECTED") ? "CLEAN" : "clean");
+        mapper.writeValue(file.toFile(), json);
+
+        ScanReport read = ScanReport.read(file);
+        assertEquals(List.of(4), read.flagged());
+        assertEquals(ScanReport.Verdict.INFECTED, read.verdict());
+        assertEquals(report.reasons(), read.reasons());
+        assertEquals(report, read);
     }
 
     @Test
