@@ -328,14 +328,23 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
      * the rule reads only figures the report keeps (every label's L1, anomaly index, share and transfer).
      */
     ScanReport judgedNow() {
-        Map<Integer, String> now = FlagRule.NCGUARD.withMadThreshold(threshold).flag(labels);
+        Map<Integer, String> now = flags(labels, threshold);
         List<Integer> nowFlagged = List.copyOf(now.keySet());
         if (nowFlagged.equals(flagged) && now.equals(reasons)) {
             return this;
         }
         return new ScanReport(formatVersion, model, modelSha256, labelCount, classNames, labels, median, mad, scale,
-                threshold, flagBelowL1, outliers, nowFlagged, now, nowFlagged.isEmpty() ? Verdict.CLEAN
-                : Verdict.INFECTED, maxAnomalyIndex, seconds, complete, notes, config, seed, createdAt, versions, shard);
+                threshold, flagBelowL1, outliers, nowFlagged, now, verdict(nowFlagged), maxAnomalyIndex, seconds,
+                complete, notes, config, seed, createdAt, versions, shard);
+    }
+
+    /** ncguard's flags, with their reasons, for results that carry their anomaly index. */
+    private static Map<Integer, String> flags(List<LabelResult> labels, double threshold) {
+        return FlagRule.NCGUARD.withMadThreshold(threshold).flag(labels);
+    }
+
+    private static Verdict verdict(List<Integer> flagged) {
+        return flagged.isEmpty() ? Verdict.CLEAN : Verdict.INFECTED;
     }
 
     /** Collects label results and provenance; {@link #build} computes the statistics and the verdict. */
@@ -480,7 +489,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                 labels.add(ordered.get(i).withAnomalyIndex(test.indices().get(i)));
             }
             List<Integer> outliers = test.flaggedPositions().stream().map(i -> ordered.get(i).label()).toList();
-            Map<Integer, String> reasons = FlagRule.NCGUARD.withMadThreshold(threshold).flag(ordered);
+            Map<Integer, String> reasons = flags(ordered, threshold);
             List<Integer> flagged = List.copyOf(reasons.keySet());
             List<String> notes = new ArrayList<>(test.notes());
             smallNonOutlier(labels, flagged, test.median(), test.mad()).ifPresent(notes::add);
@@ -488,7 +497,7 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
             Instant created = (createdAt != null ? createdAt : Instant.now()).truncatedTo(ChronoUnit.MILLIS);
             return new ScanReport(FORMAT_VERSION, model, modelSha256, labelCount, classNames, labels, test.median(),
                     test.mad(), test.scale(), threshold, test.flagBelowL1(), outliers, flagged,
-                    reasons, flagged.isEmpty() ? Verdict.CLEAN : Verdict.INFECTED, test.maxIndex(), totalSeconds,
+                    reasons, verdict(flagged), test.maxIndex(), totalSeconds,
                     requested == null ? labels.size() == labelCount : results.keySet().containsAll(requested),
                     notes, config, seed, created.toString(), versions, shard);
         }
