@@ -90,7 +90,7 @@ public final class GuardBench {
         try (EmbeddedBroker broker = EmbeddedBroker.start(0, null)) {
             warmUp(broker, p, images, serdes);
             out.printf("measured (each latency run after %.0f s of the same load, not counted):%n", SETTLE_SECONDS);
-            round(broker, p, images, serdes, bare, "", latencySeconds);
+            round(broker, p, images, serdes, "", latencySeconds, bare);
         }
     }
 
@@ -102,7 +102,7 @@ public final class GuardBench {
             throws NcguardException, InterruptedException {
         for (int r = 1; r <= MAX_WARM_UP_ROUNDS; r++) {
             JitShare jit = JitShare.start();
-            round(broker, p, images, serdes, 0, "warm-up-" + r + "-", latencySeconds / 2);
+            round(broker, p, images, serdes, "warm-up-" + r + "-", latencySeconds / 2, 0);
             double share = jit.sinceStart();
             out.printf("warm-up round %d (not measured): the JIT compiled %.0f%% of the time%n", r, 100 * share);
             if (JitShare.supported() && share < QUIET_JIT) {
@@ -112,17 +112,18 @@ public final class GuardBench {
     }
 
     /**
-     * Each guarantee's backlog drain, then its latency at half that rate for {@code seconds}; printed unless this is a
-     * warm-up round ({@code bare} 0).
+     * Each guarantee's backlog drain, then its latency at half that rate for {@code seconds}; printed beside the bare
+     * ONNX Runtime rate {@code bare}, or not at all when it is 0 (a warm-up round).
      */
     private void round(EmbeddedBroker broker, GuardProfile p, List<InferenceRequest> images, GuardSerdes serdes,
-            double bare, String prefix, double seconds) throws NcguardException, InterruptedException {
+            String prefix, double seconds, double bare) throws NcguardException, InterruptedException {
+        boolean measured = bare > 0;
         for (Guarantee g : Guarantee.values()) {
             String name = g.name().toLowerCase().replace('_', '-');
             double max = throughput(broker, g, p, images, serdes, prefix + name + "-flood", requests);
             JitShare jit = JitShare.start();
             Latencies l = latency(broker, g, p, images, serdes, prefix + name + "-steady", max / 2, seconds);
-            if (bare > 0) {
+            if (measured) {
                 out.printf("%-62s %10.0f requests/s = %.2f of bare ORT%n", "guard " + name
                         + ", backlog drained (1 stream thread, 1 ORT thread)", max, max / bare);
                 out.printf("%-62s %10.1f ms p50, %.1f ms p99 (%d requests; JIT %.0f%% of the time)%n", "guard "
