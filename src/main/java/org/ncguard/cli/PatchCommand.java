@@ -105,6 +105,12 @@ final class PatchCommand implements Callable<Integer> {
                     + "searched with other seeds (default: ${DEFAULT-VALUE}).")
     int reversals;
 
+    @Option(names = "--twin-weight", defaultValue = "" + UnlearnSettings.DEFAULT_TWIN_WEIGHT, paramLabel = "W",
+            description = "unlearn: stamped images join their batch as copies beside their originals, and the loss "
+                    + "also pulls each copy's penultimate activations to its original's with this weight; 0 stamps "
+                    + "in place with cross-entropy only, as the paper (default: ${DEFAULT-VALUE}).")
+    double twinWeight;
+
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of image choices and "
             + "fine-tuning (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -130,7 +136,7 @@ final class PatchCommand implements Callable<Integer> {
                     new Preprocessing(data.scale, data.mean, data.std), samples, testSamples,
                     realSpec, real.target, maxAccuracyDrop, success,
                     PruneLayer.byId(layer), step,
-                    new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, seed),
+                    new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, twinWeight, seed),
                     seed, threads.configure());
         } catch (IllegalArgumentException e) {
             throw new NcguardException("bad option: " + e.getMessage());

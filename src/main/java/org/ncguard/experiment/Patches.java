@@ -15,7 +15,7 @@ final class Patches {
      * one epoch; stamped with the scan's reversed trigger only (the paper) or with {@code reversals} per flagged label.
      */
     static UnlearnSettings unlearnSettings(int reversals) {
-        return new UnlearnSettings(0.1, 0.2, 1, 32, 1e-3, reversals, 1);
+        return new UnlearnSettings(0.1, 0.2, 1, 32, 1e-3, reversals, UnlearnSettings.DEFAULT_TWIN_WEIGHT, 1);
     }
 
     private Patches() {

@@ -134,15 +134,15 @@ public final class PatchRun {
             log.info("unlearning: fine-tuning on {} images of {}, {}% of each batch stamped with the reversed "
                     + "trigger(s) of {}", images.count(), trainName, Math.round(100 * request.unlearn().stampedShare()),
                     scan.labels());
-            patched = unlearner.run(model, images, trainName, pre, reversed);
+            patched = unlearner.run(model, images, trainName, pre, reversed, threads);
             after = meter.measure(OnnxModel.fromBytes(request.out().toString(), patched.toByteArray()));
             log.info("control: the same fine-tuning on clean images only");
-            ModelProto clean = unlearner.run(model, images, trainName, pre, List.of());
+            ModelProto clean = unlearner.run(model, images, trainName, pre, List.of(), threads);
             control = meter.measure(OnnxModel.fromBytes("control", clean.toByteArray()));
             if (real != null) {
                 // The paper's upper bound: unlearning with the attacker's own trigger instead of the reversed one.
                 log.info("control: the same fine-tuning stamped with the real trigger");
-                ModelProto withReal = unlearner.run(model, images, trainName, pre, List.of(real));
+                ModelProto withReal = unlearner.run(model, images, trainName, pre, List.of(real), threads);
                 details.put("realTriggerUnlearning",
                         meter.measure(OnnxModel.fromBytes("real-trigger control", withReal.toByteArray())));
             }

@@ -10,16 +10,22 @@ package org.ncguard.mitigate.patch;
  * @param learningRate  Adam's learning rate
  * @param reversals     reversed triggers per flagged label to stamp with: the scan's, plus {@code reversals - 1}
  *                      found again with other seeds ({@link MoreReversals})
+ * @param twinWeight    weight of the twin term: stamped images are copies beside their originals, and the loss also
+ *                      pulls a copy's penultimate activations and its original's together (0: the paper's unlearning,
+ *                      stamped in place, cross-entropy only)
  * @param seed          seed of the data choice, the batch order and the stamping
  */
 public record UnlearnSettings(double fraction, double stampedShare, int epochs, int batch, double learningRate,
-        int reversals, long seed) {
+        int reversals, double twinWeight, long seed) {
 
     /**
      * Reversed triggers per flagged label by default. The paper stamps with the scan's one; on a BadNets Fashion-MNIST
      * model (4x4 square) that left the real trigger 18.2% attack success, three (two more searches) 1.8%.
      */
     public static final int DEFAULT_REVERSALS = 3;
+
+    /** The twin term's weight by default (measurements: README, "patch"). */
+    public static final double DEFAULT_TWIN_WEIGHT = 0.2;
 
     public UnlearnSettings {
         if (!(fraction > 0 && fraction <= 1)) {
@@ -36,6 +42,9 @@ public record UnlearnSettings(double fraction, double stampedShare, int epochs, 
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be positive and finite, found " + learningRate);
+        }
+        if (!(twinWeight >= 0) || Double.isInfinite(twinWeight)) {
+            throw new IllegalArgumentException("twin weight must be 0 or more and finite, found " + twinWeight);
         }
         if (reversals < 1) {
             throw new IllegalArgumentException("reversals must be at least 1 (the scan's trigger), found " + reversals);

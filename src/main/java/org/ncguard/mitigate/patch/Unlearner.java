@@ -8,10 +8,14 @@ import org.ncguard.data.ImageSource;
 import org.ncguard.data.Preprocessor;
 import org.ncguard.data.Trigger;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.engine.OrtScorer;
+import org.ncguard.engine.ScorerOptions;
 import org.ncguard.lab.TrainedModel;
 import org.ncguard.lab.Trainer;
 import org.ncguard.lab.TrainingOptions;
 import org.ncguard.mitigate.ModelImages;
+import org.ncguard.mitigate.NeuronGaps;
+import org.ncguard.mitigate.Penultimates;
 import org.ncguard.onnx.Onnx.ModelProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,14 +52,40 @@ public final class Unlearner {
      *
      * @param pre the model's preprocessing
      */
-    public ModelProto run(OnnxModel model, Batch images, String dataName, Preprocessor pre, List<Trigger> triggers)
-            throws NcguardException {
+    public ModelProto run(OnnxModel model, Batch images, String dataName, Preprocessor pre, List<Trigger> triggers,
+            ScorerOptions threads) throws NcguardException {
+        StampedShareSource.Twinning twinning = settings.twinWeight() > 0 && !triggers.isEmpty()
+                ? new StampedShareSource.Twinning(settings.twinWeight(), unitScale(model, images, pre, threads)) : null;
         StampedShareSource data = new StampedShareSource(dataName, images, model.labels(), triggers,
-                settings.stampedShare(), settings.seed() ^ 0x5DEECE66DL);
+                settings.stampedShare(), settings.seed() ^ 0x5DEECE66DL, twinning);
         TrainedModel trained = new Trainer(new TrainingOptions(settings.epochs(), settings.batch(),
                 settings.learningRate(), settings.seed())).train(model, data, pre, null);
         log.info("fine-tuned {} epoch(s) on {} images, {} stamped with a reversed trigger; final loss {}",
                 settings.epochs(), images.count(), data.stamped(), String.format("%.4f", trained.finalLoss()));
         return trained.proto();
+    }
+
+    /**
+     * Per penultimate unit, the scale of the twin term: the unit's standard deviation over the clean training images
+     * under the original model, floored by the layer's mean one so that a unit nearly silent on clean images does not
+     * make the term explode where a trigger wakes it.
+     */
+    private static float[] unitScale(OnnxModel model, Batch images, Preprocessor pre, ScorerOptions threads)
+            throws NcguardException {
+        Penultimates clean;
+        try (OrtScorer scorer = new OrtScorer(model, threads)) {
+            clean = Penultimates.of(scorer, pre, images, null);
+        }
+        float[] std = NeuronGaps.measure(clean, clean).cleanStd();
+        int units = std.length;
+        double meanStd = 0;
+        for (float s : std) {
+            meanStd += s / (double) units;
+        }
+        float[] scale = new float[units];
+        for (int u = 0; u < units; u++) {
+            scale[u] = (float) Math.max(Math.max(std[u], meanStd), 1e-6);
+        }
+        return scale;
     }
 }
