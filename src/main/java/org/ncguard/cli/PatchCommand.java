@@ -50,9 +50,10 @@ final class PatchCommand implements Callable<Integer> {
     @Mixin
     RealTriggerOptions real;
 
-    @Option(names = "--max-accuracy-drop", defaultValue = "0.02", paramLabel = "D",
-            description = "Clean accuracy the patch may cost, a share (default: ${DEFAULT-VALUE} = 2 points).")
-    double maxAccuracyDrop;
+    @Option(names = "--max-accuracy-drop", paramLabel = "D",
+            description = "Clean accuracy the patch may cost, a share (default: 0.02 = 2 points for prune, 0.01 for "
+                    + "unlearn).")
+    Double maxAccuracyDrop;
 
     @Option(names = "--target-success", paramLabel = "S",
             description = "Attack success under which the backdoor counts as removed (default: 0.01 for prune, "
@@ -80,8 +81,8 @@ final class PatchCommand implements Callable<Integer> {
     @Option(names = "--train-data", paramLabel = "SPEC", description = "unlearn: training images (default: --data).")
     String trainData;
 
-    @Option(names = "--fraction", defaultValue = "0.1", paramLabel = "F",
-            description = "unlearn: share of the training images used (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fraction", defaultValue = "" + UnlearnSettings.DEFAULT_FRACTION, paramLabel = "F",
+            description = "unlearn: share of the training images used (default: ${DEFAULT-VALUE}; the paper: 0.1).")
     double fraction;
 
     @Option(names = "--stamped-share", defaultValue = "0.2", paramLabel = "S",
@@ -97,7 +98,7 @@ final class PatchCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--lr", defaultValue = "0.001", paramLabel = "X", description = "unlearn: Adam's learning rate "
-            + "(default: ${DEFAULT-VALUE}).")
+            + "(default: ${DEFAULT-VALUE}); a run over the accuracy budget is redone at a third of it, twice at most.")
     double lr;
 
     @Option(names = "--reversals", defaultValue = "" + UnlearnSettings.DEFAULT_REVERSALS, paramLabel = "N",
@@ -130,11 +131,12 @@ final class PatchCommand implements Callable<Integer> {
         TriggerSpec realSpec = real.spec();
         PatchMethod how = PatchMethod.byId(method);
         double success = targetSuccess != null ? targetSuccess : how == PatchMethod.PRUNE ? 0.01 : 0.02;
+        double budget = maxAccuracyDrop != null ? maxAccuracyDrop : how == PatchMethod.PRUNE ? 0.02 : 0.01;
         PatchRequest request;
         try {
             request = new PatchRequest(model, scan, out, how, data.spec, testData, trainData,
                     new Preprocessing(data.scale, data.mean, data.std), samples, testSamples,
-                    realSpec, real.target, maxAccuracyDrop, success,
+                    realSpec, real.target, budget, success,
                     PruneLayer.byId(layer), step,
                     new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, twinWeight, seed),
                     seed, threads.configure());

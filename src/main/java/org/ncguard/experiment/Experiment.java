@@ -160,14 +160,14 @@ public final class Experiment {
                 notPatched || store.step(unlearn).toFile().isFile(), () -> measured(task, seed, "unlearn", unlearn,
                         UnlearningFigures.class,
                         () -> UnlearningFigures.measure(task, modelFiles.get(stem), scanDir,
-                                scratch.resolve(unlearn + ".onnx"), 1, settings), true));
-        String unlearnMore = "unlearn-" + UnlearnSettings.DEFAULT_REVERSALS + "-reversals-" + at;
-        plan.add("unlearn the " + task.id() + " model's backdoor with " + UnlearnSettings.DEFAULT_REVERSALS
-                + " reversed triggers, seed " + seed + " (Table 4)",
+                                scratch.resolve(unlearn + ".onnx"), UnlearnSettings.paper(), settings), true));
+        String unlearnMore = "unlearn-defaults-" + at;
+        plan.add("unlearn the " + task.id() + " model's backdoor with ncguard patch's defaults, seed " + seed
+                + " (Table 4)",
                 notPatched || store.step(unlearnMore).toFile().isFile(), () -> measured(task, seed, "unlearn-more",
                         unlearnMore, UnlearningFigures.class,
                         () -> UnlearningFigures.measure(task, modelFiles.get(stem), scanDir,
-                                scratch.resolve(unlearnMore + ".onnx"), UnlearnSettings.DEFAULT_REVERSALS, settings),
+                                scratch.resolve(unlearnMore + ".onnx"), UnlearnSettings.defaults(), settings),
                         true));
     }
 

@@ -9,6 +9,7 @@ import org.ncguard.mitigate.patch.PatchOutcome;
 import org.ncguard.mitigate.patch.PatchRun;
 import org.ncguard.mitigate.patch.PruneLayer;
 import org.ncguard.mitigate.patch.PruningCurve;
+import org.ncguard.mitigate.patch.UnlearnSettings;
 
 /**
  * Fig. 5b/c for one infected model, scan seed and layer: units zeroed in the order of their activation gap under the
@@ -41,7 +42,7 @@ record PruningFigures(String layer, int units, List<Point> points, boolean goalM
             ExperimentSettings s) throws NcguardException {
         long start = System.nanoTime();
         PatchOutcome outcome = PatchRun.run(Patches.request(task, model, scanDir, scratch, PatchMethod.PRUNE, layer,
-                MAX_ACCURACY_DROP, TARGET_SUCCESS, 1, s));
+                MAX_ACCURACY_DROP, TARGET_SUCCESS, UnlearnSettings.paper(), s));
         PruningCurve curve = outcome.curve();
         List<Point> points = curve.points().stream().map(p -> point(p.fraction(), p.measured())).toList();
         return new PruningFigures(layer.id(), curve.units(), points, outcome.card().goalMet(), outcome.card().why(),

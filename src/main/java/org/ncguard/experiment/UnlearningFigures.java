@@ -7,6 +7,7 @@ import org.ncguard.mitigate.patch.PatchCard;
 import org.ncguard.mitigate.patch.PatchMethod;
 import org.ncguard.mitigate.patch.PatchRun;
 import org.ncguard.mitigate.patch.PruneLayer;
+import org.ncguard.mitigate.patch.UnlearnSettings;
 
 /**
  * Table 4 for one infected model and scan seed: the model before, and after the same fine-tuning stamped with the
@@ -37,15 +38,12 @@ record UnlearningFigures(Row before, Row reversed, Row real, Row cleanOnly, doub
         }
     }
 
-    /**
-     * @param reversals reversed triggers per flagged label: 1, the scan's, as the paper; more as {@code patch}'s
-     *                  default
-     */
-    static UnlearningFigures measure(Task task, Path model, Path scanDir, Path scratch, int reversals,
+    /** @param unlearn the paper's settings, or {@code patch}'s defaults */
+    static UnlearningFigures measure(Task task, Path model, Path scanDir, Path scratch, UnlearnSettings unlearn,
             ExperimentSettings s) throws NcguardException {
         long start = System.nanoTime();
         PatchCard card = PatchRun.run(Patches.request(task, model, scanDir, scratch, PatchMethod.UNLEARN,
-                PruneLayer.PENULTIMATE, MAX_ACCURACY_DROP, TARGET_SUCCESS, reversals, s)).card();
+                PruneLayer.PENULTIMATE, MAX_ACCURACY_DROP, TARGET_SUCCESS, unlearn, s)).card();
         Object real = card.details().get("realTriggerUnlearning");
         if (!(real instanceof Measurement withReal)) {
             throw new IllegalStateException("patch did not measure unlearning with the real trigger: " + real);

@@ -37,18 +37,20 @@ final class UnlearningTable {
             }
             rows.add(row);
         }
-        int k = UnlearnSettings.DEFAULT_REVERSALS;
+        UnlearnSettings d = UnlearnSettings.defaults();
+        String k = d.reversals() + " reversed triggers";
         return new Section("Table 4: unlearning", List.of("One epoch of fine-tuning on 10% of the training images, "
                 + "20% of each batch stamped with a trigger and keeping its true label: the scan's reversed trigger "
                 + "(the paper), the real trigger (the paper's reference), no stamps at all (clean-only fine-tuning, "
-                + "the control), or " + k + " reversed triggers, the scan's and " + (k - 1) + " more searched with "
-                + "other seeds (ncguard patch's default). Attack success is the real trigger's on held-out test "
-                + "images."),
+                + "the control). Last, ncguard patch's defaults: " + k + " (the scan's and " + (d.reversals() - 1)
+                + " more searched with other seeds), " + Math.round(100 * d.fraction()) + "% of the training images, "
+                + "each stamped image a copy beside its original and pulled to it in the penultimate layer (twin "
+                + "weight " + d.twinWeight() + "). Attack success is the real trigger's on held-out test images."),
                 List.of(new Section.Table("Table 4 (mean ± sd over seeds)", List.of("task", "accuracy before",
                         "attack before", "accuracy, reversed trigger", "attack, reversed trigger",
                         "accuracy, real trigger", "attack, real trigger", "accuracy, clean only",
-                        "attack, clean only", "accuracy, " + k + " reversed triggers",
-                        "attack, " + k + " reversed triggers"), rows)), List.of());
+                        "attack, clean only", "accuracy, ncguard's defaults", "attack, ncguard's defaults"), rows)),
+                List.of());
     }
 
     private static List<UnlearningFigures> measured(Runs.TaskRun t,

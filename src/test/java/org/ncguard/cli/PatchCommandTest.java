@@ -166,6 +166,15 @@ class PatchCommandTest {
     }
 
     @Test
+    void unlearningOverTheBudgetAtEveryLearningRateWritesNothing() throws Exception {
+        Path out = dir.resolve("over-budget.onnx");
+        CliRun run = patch("--method", "unlearn", "--reversals", "1", "--fraction", "0.05", "--lr", "0.1",
+                "--max-accuracy-drop", "0", "--out", out.toString());
+        assertBadInput(run, "at learning rates [0.100, 0.0333, 0.0111]", out);
+        assertFalse(Files.exists(dir.resolve("over-budget.card.json")));
+    }
+
+    @Test
     void aBudgetThatCannotBeMetKeepsTheBestModelAndSaysWhy() throws Exception {
         Path out = dir.resolve("no-budget.onnx");
         CliRun run = patch("--method", "prune", "--max-accuracy-drop", "0", "--target-success", "0.000001",

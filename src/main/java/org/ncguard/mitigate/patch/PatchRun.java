@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PatchRun {
 
+    /** Learning rates unlearning tries, each a third of the last, before it gives up on the accuracy budget. */
+    static final int LEARNING_RATE_TRIES = 3;
+
     private static final Logger log = LoggerFactory.getLogger(PatchRun.class);
 
     /** Random inputs of the parity check. */
@@ -134,8 +137,23 @@ public final class PatchRun {
             log.info("unlearning: fine-tuning on {} images of {}, {}% of each batch stamped with the reversed "
                     + "trigger(s) of {}", images.count(), trainName, Math.round(100 * request.unlearn().stampedShare()),
                     scan.labels());
-            patched = unlearner.run(model, images, trainName, pre, reversed, threads);
-            after = meter.measure(OnnxModel.fromBytes(request.out().toString(), patched.toByteArray()));
+            List<Double> rates = new ArrayList<>();
+            double drop;
+            while (true) {
+                rates.add(unlearner.settings().learningRate());
+                patched = unlearner.run(model, images, trainName, pre, reversed, threads);
+                after = meter.measure(OnnxModel.fromBytes(request.out().toString(), patched.toByteArray()));
+                drop = before.accuracy() - after.accuracy();
+                if (drop <= request.maxAccuracyDrop() || rates.size() == LEARNING_RATE_TRIES) {
+                    break;
+                }
+                // Fine-tuning a model trained elsewhere can cost accuracy at a rate that suits our own lab models.
+                log.info("unlearning at learning rate {} cost {} points of clean accuracy, over the budget of {}; "
+                        + "again at a third of it", unlearner.settings().learningRate(),
+                        String.format("%.2f", 100 * drop), String.format("%.2f", 100 * request.maxAccuracyDrop()));
+                unlearner = new Unlearner(unlearner.settings()
+                        .withLearningRate(unlearner.settings().learningRate() / 3));
+            }
             log.info("control: the same fine-tuning on clean images only");
             ModelProto clean = unlearner.run(model, images, trainName, pre, List.of(), threads);
             control = meter.measure(OnnxModel.fromBytes("control", clean.toByteArray()));
@@ -146,19 +164,21 @@ public final class PatchRun {
                 details.put("realTriggerUnlearning",
                         meter.measure(OnnxModel.fromBytes("real-trigger control", withReal.toByteArray())));
             }
-            double drop = before.accuracy() - after.accuracy();
             if (drop > request.maxAccuracyDrop()) {
                 throw new NcguardException(String.format("unlearning cost %.2f points of clean accuracy (%.2f%% -> "
-                        + "%.2f%%, attack success %.2f%% -> %.2f%%), over the --max-accuracy-drop budget of %.2f; "
-                        + "nothing written (try a smaller --lr or fewer --epochs)", 100 * drop,
-                        100 * before.accuracy(), 100 * after.accuracy(), 100 * before.worstAttackSuccess(),
-                        100 * after.worstAttackSuccess(), 100 * request.maxAccuracyDrop()));
+                        + "%.2f%%, attack success %.2f%% -> %.2f%%) at learning rates %s, over the "
+                        + "--max-accuracy-drop budget of %.2f; nothing written (try fewer --epochs or a smaller "
+                        + "--fraction)", 100 * drop, 100 * before.accuracy(), 100 * after.accuracy(),
+                        100 * before.worstAttackSuccess(), 100 * after.worstAttackSuccess(),
+                        rates.stream().map(r -> String.format("%.3g", r)).toList(),
+                        100 * request.maxAccuracyDrop()));
             }
             goalMet = after.worstAttackSuccess() < request.targetSuccess();
             why = goalMet ? String.format("attack success fell under %.2f%%", 100 * request.targetSuccess())
                     : String.format("attack success is still %.2f%% after unlearning, not under %.2f%% (try more "
                             + "--epochs or --reversals)", 100 * after.worstAttackSuccess(),
                             100 * request.targetSuccess());
+            details.put("learningRates", rates);
             details.put("trainImages", images.count());
             details.put("stampTriggers", reversed.size());
             details.put("trainData", trainName);

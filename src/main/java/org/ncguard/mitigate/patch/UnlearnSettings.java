@@ -24,8 +24,29 @@ public record UnlearnSettings(double fraction, double stampedShare, int epochs, 
      */
     public static final int DEFAULT_REVERSALS = 3;
 
-    /** The twin term's weight by default (measurements: README, "patch"). */
+    /**
+     * The twin term's weight by default. On a BadNets Fashion-MNIST model (10,000 test images) the defaults left the
+     * real trigger 0.98% for 0.19 points of accuracy; without the term, at the same fraction, 2.5-3.2% (README, "patch").
+     */
     public static final double DEFAULT_TWIN_WEIGHT = 0.2;
+
+    /** Share of the training data by default: twice the paper's, which left the real trigger 2-4% with the term. */
+    public static final double DEFAULT_FRACTION = 0.2;
+
+    /** These settings at another learning rate. */
+    public UnlearnSettings withLearningRate(double rate) {
+        return new UnlearnSettings(fraction, stampedShare, epochs, batch, rate, reversals, twinWeight, seed);
+    }
+
+    /** {@code ncguard patch}'s defaults. */
+    public static UnlearnSettings defaults() {
+        return new UnlearnSettings(DEFAULT_FRACTION, 0.2, 1, 32, 1e-3, DEFAULT_REVERSALS, DEFAULT_TWIN_WEIGHT, 1);
+    }
+
+    /** The paper's unlearning: 10% of the data, 20% of each batch stamped in place with the scan's trigger, 1 epoch. */
+    public static UnlearnSettings paper() {
+        return new UnlearnSettings(0.1, 0.2, 1, 32, 1e-3, 1, 0, 1);
+    }
 
     public UnlearnSettings {
         if (!(fraction > 0 && fraction <= 1)) {

@@ -36,6 +36,10 @@ public final class Unlearner {
         this.settings = settings;
     }
 
+    public UnlearnSettings settings() {
+        return settings;
+    }
+
     /** The images a run trains on: {@code fraction} of {@code train}, chosen by the seed, in the model's channels. */
     public Batch trainingImages(OnnxModel model, ImageSource train) throws NcguardException {
         int n = Math.max(settings.batch(), (int) Math.round(settings.fraction() * train.count()));
