@@ -147,7 +147,8 @@ public final class PatchRun {
                 if (drop <= request.maxAccuracyDrop() || rates.size() == LEARNING_RATE_TRIES) {
                     break;
                 }
-                // Fine-tuning a model trained elsewhere can cost accuracy at a rate that suits our own lab models.
+                // a model trained elsewhere (another framework, another optimiser) can lose accuracy at a learning
+                // rate that suits the lab's own models
                 log.info("unlearning at learning rate {} cost {} points of clean accuracy, over the budget of {}; "
                         + "again at a third of it", unlearner.settings().learningRate(),
                         String.format("%.2f", 100 * drop), String.format("%.2f", 100 * request.maxAccuracyDrop()));

@@ -119,13 +119,13 @@ final class StampedShareSource implements ImageSource, TwinnedBatches {
     public Batch batch(int[] indices) {
         Batch batch = ImageSource.super.batch(indices);
         int n = batch.count();
+        int size = shape().size();
         int k = triggers.isEmpty() ? 0 : Math.min(n, stampedCount(n));
         int rows = twinning == null ? n : n + k;
-        float[] pixels = rows == n ? batch.pixels() : Arrays.copyOf(batch.pixels(), rows * shape().size());
+        float[] pixels = rows == n ? batch.pixels() : Arrays.copyOf(batch.pixels(), rows * size);
         int[] labels = rows == n ? batch.labels() : Arrays.copyOf(batch.labels(), rows);
         lastTwins = new int[rows];
         Arrays.fill(lastTwins, -1);
-        int size = shape().size();
         int[] order = new int[n];
         Arrays.setAll(order, i -> i);
         for (int i = 0; i < k; i++) {

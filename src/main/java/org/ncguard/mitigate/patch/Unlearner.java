@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The paper's unlearning: fine-tune every weight on a fraction of clean training data in which a share of each batch
  * is stamped with the reversed triggers and keeps its true label, so the model learns that the trigger means
- * nothing. The same run without stamping is the paper's control. The trained weights are written back into the
- * original graph's initializers: names, nodes and opset stay as they were.
+ * nothing. The same run without stamping is the paper's control. Cross-entropy alone is satisfied once a stamped
+ * image's logits flip back, which a reversed trigger reaches by a narrower path than the attacker's; ncguard also pulls
+ * a stamped copy's penultimate activations to its original's (the twin term), which carries over to the real trigger
+ * better. The trained weights are written back into the original graph's initializers: names, nodes and opset stay as
+ * they were.
  */
 public final class Unlearner {
 
@@ -52,7 +55,9 @@ public final class Unlearner {
     }
 
     /**
-     * Fine-tunes {@code model} on {@code images}; {@code triggers} empty gives the clean-only control.
+     * Fine-tunes {@code model} on {@code images}; {@code triggers} empty gives the clean-only control. With a twin
+     * weight the stamped images are copies beside their originals and the loss holds the two together in the
+     * penultimate layer ({@link org.ncguard.lab.TwinnedBatches}).
      *
      * @param pre the model's preprocessing
      */
