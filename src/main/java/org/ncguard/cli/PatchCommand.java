@@ -130,8 +130,8 @@ final class PatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TriggerSpec realSpec = real.spec();
         PatchMethod how = PatchMethod.byId(method);
-        double success = targetSuccess != null ? targetSuccess : how == PatchMethod.PRUNE ? 0.01 : 0.02;
-        double budget = maxAccuracyDrop != null ? maxAccuracyDrop : how == PatchMethod.PRUNE ? 0.02 : 0.01;
+        double success = targetSuccess != null ? targetSuccess : how.targetSuccess();
+        double budget = maxAccuracyDrop != null ? maxAccuracyDrop : how.maxAccuracyDrop();
         PatchRequest request;
         try {
             request = new PatchRequest(model, scan, out, how, data.spec, testData, trainData,

@@ -28,7 +28,7 @@ record PruningFigures(String layer, int units, List<Point> points, boolean goalM
     /** Accuracy drop the curve may run to: wider than patch's default so that the curve shows the trade-off. */
     static final double MAX_ACCURACY_DROP = 0.05;
     /** Attack success under which the backdoor counts as removed (patch's default for pruning). */
-    static final double TARGET_SUCCESS = 0.01;
+    static final double TARGET_SUCCESS = PatchMethod.PRUNE.targetSuccess();
 
     /**
      * @param fraction          share of the layer's units zeroed

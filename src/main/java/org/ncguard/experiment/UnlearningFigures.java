@@ -24,7 +24,7 @@ record UnlearningFigures(Row before, Row reversed, Row real, Row cleanOnly, doub
     /** No budget: the table reports what unlearning costs instead of refusing it. */
     static final double MAX_ACCURACY_DROP = 1.0;
     /** Attack success under which the backdoor counts as removed (patch's default for unlearning). */
-    static final double TARGET_SUCCESS = 0.02;
+    static final double TARGET_SUCCESS = PatchMethod.UNLEARN.targetSuccess();
 
     /**
      * @param accuracy          clean accuracy

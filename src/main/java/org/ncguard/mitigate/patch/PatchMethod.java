@@ -7,10 +7,28 @@ import org.ncguard.NcguardException;
 public enum PatchMethod {
 
     /** Zero the units the reversed triggers excite most ({@link Pruner}). */
-    PRUNE,
+    PRUNE(0.01, 0.02),
 
     /** Fine-tune on clean data with reversed-trigger stamps that keep their labels ({@link Unlearner}). */
-    UNLEARN;
+    UNLEARN(0.02, 0.01);
+
+    private final double targetSuccess;
+    private final double maxAccuracyDrop;
+
+    PatchMethod(double targetSuccess, double maxAccuracyDrop) {
+        this.targetSuccess = targetSuccess;
+        this.maxAccuracyDrop = maxAccuracyDrop;
+    }
+
+    /** Attack success under which the backdoor counts as removed, by default. */
+    public double targetSuccess() {
+        return targetSuccess;
+    }
+
+    /** Clean accuracy (a share) the patch may cost, by default. */
+    public double maxAccuracyDrop() {
+        return maxAccuracyDrop;
+    }
 
     /** The name used on the command line and in cards. */
     public String id() {
