@@ -137,11 +137,14 @@ public final class PatchRun {
             log.info("unlearning: fine-tuning on {} images of {}, {}% of each batch stamped with the reversed "
                     + "trigger(s) of {}", images.count(), trainName, Math.round(100 * request.unlearn().stampedShare()),
                     scan.labels());
+            // the twin term's scale depends on the model and the images only: measured once for every run below
+            float[] unitScale = request.unlearn().twinWeight() > 0
+                    ? Unlearner.unitScale(model, images, pre, threads) : null;
             List<Double> rates = new ArrayList<>();
             double drop;
             while (true) {
                 rates.add(unlearner.settings().learningRate());
-                patched = unlearner.run(model, images, trainName, pre, reversed, threads);
+                patched = unlearner.run(model, images, trainName, pre, reversed, unitScale);
                 after = meter.measure(OnnxModel.fromBytes(request.out().toString(), patched.toByteArray()));
                 drop = before.accuracy() - after.accuracy();
                 if (drop <= request.maxAccuracyDrop() || rates.size() == LEARNING_RATE_TRIES) {
@@ -156,12 +159,12 @@ public final class PatchRun {
                         .withLearningRate(unlearner.settings().learningRate() / 3));
             }
             log.info("control: the same fine-tuning on clean images only");
-            ModelProto clean = unlearner.run(model, images, trainName, pre, List.of(), threads);
+            ModelProto clean = unlearner.run(model, images, trainName, pre, List.of(), unitScale);
             control = meter.measure(OnnxModel.fromBytes("control", clean.toByteArray()));
             if (real != null) {
                 // The paper's upper bound: unlearning with the attacker's own trigger instead of the reversed one.
                 log.info("control: the same fine-tuning stamped with the real trigger");
-                ModelProto withReal = unlearner.run(model, images, trainName, pre, List.of(real), threads);
+                ModelProto withReal = unlearner.run(model, images, trainName, pre, List.of(real), unitScale);
                 details.put("realTriggerUnlearning",
                         meter.measure(OnnxModel.fromBytes("real-trigger control", withReal.toByteArray())));
             }

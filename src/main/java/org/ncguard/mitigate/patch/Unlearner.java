@@ -59,12 +59,16 @@ public final class Unlearner {
      * weight the stamped images are copies beside their originals and the loss holds the two together in the
      * penultimate layer ({@link org.ncguard.lab.TwinnedBatches}).
      *
-     * @param pre the model's preprocessing
+     * @param pre       the model's preprocessing
+     * @param unitScale the twin term's scale, {@link #unitScale} of the same model and images; null without the term
      */
     public ModelProto run(OnnxModel model, Batch images, String dataName, Preprocessor pre, List<Trigger> triggers,
-            ScorerOptions threads) throws NcguardException {
+            float[] unitScale) throws NcguardException {
+        if (settings.twinWeight() > 0 && unitScale == null) {
+            throw new IllegalArgumentException("the twin term needs its unit scale");
+        }
         StampedShareSource.Twinning twinning = settings.twinWeight() > 0 && !triggers.isEmpty()
-                ? new StampedShareSource.Twinning(settings.twinWeight(), unitScale(model, images, pre, threads)) : null;
+                ? new StampedShareSource.Twinning(settings.twinWeight(), unitScale) : null;
         StampedShareSource data = new StampedShareSource(dataName, images, model.labels(), triggers,
                 settings.stampedShare(), settings.seed() ^ 0x5DEECE66DL, twinning);
         TrainedModel trained = new Trainer(new TrainingOptions(settings.epochs(), settings.batch(),
@@ -79,7 +83,7 @@ public final class Unlearner {
      * under the original model, floored by the layer's mean one so that a unit nearly silent on clean images does not
      * make the term explode where a trigger wakes it.
      */
-    private static float[] unitScale(OnnxModel model, Batch images, Preprocessor pre, ScorerOptions threads)
+    public static float[] unitScale(OnnxModel model, Batch images, Preprocessor pre, ScorerOptions threads)
             throws NcguardException {
         Penultimates clean;
         try (OrtScorer scorer = new OrtScorer(model, threads)) {

@@ -67,8 +67,9 @@ class UnlearnerTest {
         Unlearner unlearner = new Unlearner(new UnlearnSettings(1, 0.5, 2, 16, 1e-3, 1, twinWeight, 7));
         Batch images = unlearner.trainingImages(model, data);
         ScorerOptions threads = new ScorerOptions(1);
+        float[] unitScale = Unlearner.unitScale(model, images, pre, threads);
         OnnxModel trained = OnnxModel.fromBytes("u", unlearner.run(model, images, "t", pre, List.of(trigger),
-                threads).toByteArray());
+                unitScale).toByteArray());
         try (OrtScorer scorer = new OrtScorer(trained, threads)) {
             float[][] clean = Penultimates.of(scorer, pre, images, null).rows();
             float[][] stamped = Penultimates.of(scorer, pre, images, trigger).rows();
