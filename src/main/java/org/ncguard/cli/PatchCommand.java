@@ -85,20 +85,21 @@ final class PatchCommand implements Callable<Integer> {
             description = "unlearn: share of the training images used (default: ${DEFAULT-VALUE}; the paper: 0.1).")
     double fraction;
 
-    @Option(names = "--stamped-share", defaultValue = "0.2", paramLabel = "S",
+    @Option(names = "--stamped-share", defaultValue = "" + UnlearnSettings.DEFAULT_STAMPED_SHARE, paramLabel = "S",
             description = "unlearn: share of each batch stamped with a reversed trigger (default: ${DEFAULT-VALUE}).")
     double stampedShare;
 
-    @Option(names = "--epochs", defaultValue = "1", paramLabel = "N", description = "unlearn: epochs (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "" + UnlearnSettings.DEFAULT_EPOCHS, paramLabel = "N",
+            description = "unlearn: epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "32", paramLabel = "N", description = "unlearn: batch size (default: "
-            + "${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "" + UnlearnSettings.DEFAULT_BATCH, paramLabel = "N",
+            description = "unlearn: batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.001", paramLabel = "X", description = "unlearn: Adam's learning rate "
-            + "(default: ${DEFAULT-VALUE}); a run over the accuracy budget is redone at a third of it, twice at most.")
+    @Option(names = "--lr", defaultValue = "" + UnlearnSettings.DEFAULT_LEARNING_RATE, paramLabel = "X",
+            description = "unlearn: Adam's learning rate (default: ${DEFAULT-VALUE}); a run over the accuracy budget "
+                    + "is redone at a third of it, twice at most.")
     double lr;
 
     @Option(names = "--reversals", defaultValue = "" + UnlearnSettings.DEFAULT_REVERSALS, paramLabel = "N",
@@ -112,8 +113,8 @@ final class PatchCommand implements Callable<Integer> {
                     + "in place with cross-entropy only, as the paper (default: ${DEFAULT-VALUE}).")
     double twinWeight;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed of image choices and "
-            + "fine-tuning (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "" + UnlearnSettings.DEFAULT_SEED, paramLabel = "N",
+            description = "Seed of image choices and fine-tuning (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", required = true, paramLabel = "PATCHED.onnx", description = "The patched model; its "
@@ -138,8 +139,7 @@ final class PatchCommand implements Callable<Integer> {
                     new Preprocessing(data.scale, data.mean, data.std), samples, testSamples,
                     realSpec, real.target, budget, success,
                     PruneLayer.byId(layer), step,
-                    new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, twinWeight, seed),
-                    seed, threads.configure());
+                    unlearnSettings(), seed, threads.configure());
         } catch (IllegalArgumentException e) {
             throw new NcguardException("bad option: " + e.getMessage());
         }
@@ -155,6 +155,10 @@ final class PatchCommand implements Callable<Integer> {
             throw new NcguardException("backdoor not removed: " + card.why() + "; wrote " + out);
         }
         return 0;
+    }
+
+    UnlearnSettings unlearnSettings() {
+        return new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, twinWeight, seed);
     }
 
     static Map<String, Object> summary(PatchCard card) {
