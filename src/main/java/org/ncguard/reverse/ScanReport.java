@@ -19,7 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.ncguard.AtomicFiles;
 import org.ncguard.NcguardException;
@@ -78,6 +80,9 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
     public static final int FORMAT_VERSION = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(ScanReport.class);
+
+    /** Files already warned about as judged by an earlier rule: a run that reads a scan often says it once. */
+    private static final Set<String> WARNED_REJUDGED = ConcurrentHashMap.newKeySet();
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -315,7 +320,8 @@ public record ScanReport(int formatVersion, String model, String modelSha256, in
                     + ", expected " + FORMAT_VERSION + "; delete it to start the scan over");
         }
         ScanReport judged = report.judgedNow();
-        if (!judged.flagged().equals(report.flagged())) {
+        if (!judged.flagged().equals(report.flagged())
+                && WARNED_REJUDGED.add(file.toAbsolutePath().normalize() + " " + report.flagged())) {
             LOG.warn("{} was judged by an earlier rule, which flagged {}; the current rule flags {}, and this run "
                     + "uses that (the same scan with --resume rewrites the file and its page)", file, report.flagged(),
                     judged.flagged());

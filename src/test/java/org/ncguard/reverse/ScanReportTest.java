@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncguard.NcguardException;
+import org.slf4j.LoggerFactory;
 
 class ScanReportTest {
 
@@ -231,11 +234,23 @@ class ScanReportTest {
         json.put("verdict", infected.equals("INFECTED") ? "CLEAN" : "clean");
         mapper.writeValue(file.toFile(), json);
 
-        ScanReport read = ScanReport.read(file);
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ScanReport.class);
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        log.addAppender(warnings);
+        ScanReport read;
+        try {
+            read = ScanReport.read(file);
+            ScanReport.read(file);
+        } finally {
+            log.detachAppender(warnings);
+        }
         assertEquals(List.of(4), read.flagged());
         assertEquals(ScanReport.Verdict.INFECTED, read.verdict());
         assertEquals(report.reasons(), read.reasons());
         assertEquals(report, read);
+        assertEquals(1, warnings.list.size(), "a file judged by an earlier rule is warned about once per run");
+        assertTrue(warnings.list.get(0).getFormattedMessage().contains("earlier rule"));
     }
 
     @Test
