@@ -113,6 +113,13 @@ final class PatchCommand implements Callable<Integer> {
                     + "in place with cross-entropy only, as the paper (default: ${DEFAULT-VALUE}).")
     double twinWeight;
 
+    @Option(names = "--freeze-convolutions", negatable = true, defaultValue = ""
+            + UnlearnSettings.DEFAULT_FROZEN_CONVOLUTIONS, fallbackValue = "true",
+            description = "unlearn: leave the convolutions' filters and biases as they are and fine-tune the layers "
+                    + "around and after them; --no-freeze-convolutions tunes every weight, as the paper (default: "
+                    + "${DEFAULT-VALUE}).")
+    boolean frozenConvolutions;
+
     @Option(names = "--seed", defaultValue = "" + UnlearnSettings.DEFAULT_SEED, paramLabel = "N",
             description = "Seed of image choices and fine-tuning (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -158,7 +165,8 @@ final class PatchCommand implements Callable<Integer> {
     }
 
     UnlearnSettings unlearnSettings() {
-        return new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, twinWeight, seed);
+        return new UnlearnSettings(fraction, stampedShare, epochs, batch, lr, reversals, twinWeight,
+                frozenConvolutions, seed);
     }
 
     static Map<String, Object> summary(PatchCard card) {

@@ -161,7 +161,8 @@ public final class Experiment {
                         UnlearningFigures.class,
                         () -> UnlearningFigures.measure(task, modelFiles.get(stem), scanDir,
                                 scratch.resolve(unlearn + ".onnx"), UnlearnSettings.paper(), settings), true));
-        String unlearnMore = "unlearn-defaults-" + at;
+        // The defaults' own key: a kept result is read back only under the defaults it was measured with.
+        String unlearnMore = "unlearn-defaults-" + at + "-" + StepKey.of(UnlearnSettings.defaults().toString());
         plan.add("unlearn the " + task.id() + " model's backdoor with ncguard patch's defaults, seed " + seed
                 + " (Table 4)",
                 notPatched || store.step(unlearnMore).toFile().isFile(), () -> measured(task, seed, "unlearn-more",

@@ -45,7 +45,8 @@ final class UnlearningTable {
                 + "the control). Last, ncguard patch's defaults: " + k + " (the scan's and " + (d.reversals() - 1)
                 + " more searched with other seeds), " + Math.round(100 * d.fraction()) + "% of the training images, "
                 + "each stamped image a copy beside its original and pulled to it in the penultimate layer (twin "
-                + "weight " + d.twinWeight() + "). Attack success is the real trigger's on held-out test images."),
+                + "weight " + d.twinWeight() + ")" + (d.frozenConvolutions() ? ", the convolutions frozen" : "")
+                + ". Attack success is the real trigger's on held-out test images."),
                 List.of(new Section.Table("Table 4 (mean ± sd over seeds)", List.of("task", "accuracy before",
                         "attack before", "accuracy, reversed trigger", "attack, reversed trigger",
                         "accuracy, real trigger", "attack, real trigger", "accuracy, clean only",

@@ -2,9 +2,11 @@ package org.ncguard.lab;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.ncguard.NcguardException;
 import org.ncguard.data.Batch;
@@ -15,6 +17,7 @@ import org.ncguard.engine.Gradients;
 import org.ncguard.engine.OnnxModel;
 import org.ncguard.engine.OnnxTensors;
 import org.ncguard.engine.translate.GraphTranslator;
+import org.ncguard.onnx.Onnx.NodeProto;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -26,7 +29,8 @@ import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * Trains every weight of an ONNX classifier with mini-batch Adam on a softmax cross-entropy loss, on the engine's
+ * Trains the weights of an ONNX classifier (all of them, or all but the convolutions' with
+ * {@link TrainingOptions#frozenConvolutions()}) with mini-batch Adam on a softmax cross-entropy loss, on the engine's
  * differentiable copy of the graph; a source that is {@link TwinnedBatches} adds its twin term to the loss.
  *
  * <p>Each epoch visits the training images in a fresh random order drawn from the seed; a poisoner, if given,
@@ -78,7 +82,11 @@ public final class Trainer {
         Map<String, GradientUpdater<?>> adam = new LinkedHashMap<>();
         List<String> variables = new ArrayList<>();
         Adam config = new Adam(options.learningRate());
+        Set<String> frozen = options.frozenConvolutions() ? convolutionWeights(model) : Set.of();
         for (SDVariable w : net.parameters().values()) {
+            if (frozen.contains(w.name())) {
+                continue;
+            }
             INDArray value = w.getArr();
             AdamUpdater updater = new AdamUpdater(config);
             updater.setStateViewArray(Nd4j.zeros(DataType.FLOAT, 1, config.stateSize(value.length())), value.shape(),
@@ -145,6 +153,17 @@ public final class Trainer {
         initializers.putAll(running.values());
         return new TrainedModel(OnnxTensors.withInitializers(model.proto(), initializers), epochSeconds, lastLoss,
                 lastAccuracy, data.count(), poisoned);
+    }
+
+    /** The initializers that Conv nodes read: their filters and biases. */
+    static Set<String> convolutionWeights(OnnxModel model) {
+        Set<String> weights = new HashSet<>();
+        for (NodeProto node : model.graph().proto().getNodeList()) {
+            if (node.getOpType().equals("Conv")) {
+                node.getInputList().stream().skip(1).filter(model.graph()::isInitializer).forEach(weights::add);
+            }
+        }
+        return weights;
     }
 
     /**

@@ -1,10 +1,16 @@
 package org.ncguard.lab;
 
 /**
- * How to train: epochs, mini-batch size, Adam's learning rate, and the seed of everything random (initial weights,
- * data order, which images are poisoned).
+ * How to train: epochs, mini-batch size, Adam's learning rate, the seed of everything random (initial weights,
+ * data order, which images are poisoned), and whether the convolutions' filters and biases are left as they are
+ * (fine-tuning only the layers around and after them).
  */
-public record TrainingOptions(int epochs, int batch, double learningRate, long seed) {
+public record TrainingOptions(int epochs, int batch, double learningRate, long seed, boolean frozenConvolutions) {
+
+    /** Options that train every weight. */
+    public TrainingOptions(int epochs, int batch, double learningRate, long seed) {
+        this(epochs, batch, learningRate, seed, false);
+    }
 
     public TrainingOptions {
         if (epochs < 1) {

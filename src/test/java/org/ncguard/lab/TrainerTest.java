@@ -3,8 +3,10 @@ package org.ncguard.lab;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.ncguard.data.DataSources;
@@ -13,6 +15,7 @@ import org.ncguard.data.Preprocessor;
 import org.ncguard.data.TriggerSpec;
 import org.ncguard.engine.NativeThreads;
 import org.ncguard.engine.OnnxModel;
+import org.ncguard.onnx.Onnx.TensorProto;
 
 class TrainerTest {
 
@@ -48,6 +51,29 @@ class TrainerTest {
             byte[] other = train(data, 12);
             assertArrayEquals(first, again, "same seed, same data: identical ONNX bytes");
             assertFalse(java.util.Arrays.equals(first, other));
+        }
+    }
+
+    @Test
+    void frozenConvolutionsKeepTheirFiltersAndBiasesWhileTheDenseLayersLearn() throws Exception {
+        NativeThreads.configure(1);
+        try (ImageSource data = DataSources.open("builtin:signs?n=64")) {
+            OnnxModel untrained = OnnxModel.fromBytes("t", Architecture.MNIST.build(data.shape(), 43, 3).toByteArray());
+            OnnxModel trained = OnnxModel.fromBytes("f", new Trainer(new TrainingOptions(1, 16, 1e-2, 3, true))
+                    .train(untrained, data, new Preprocessor(Attack.inputFor(data.shape())), null)
+                    .proto().toByteArray());
+            Set<String> convolutions = Trainer.convolutionWeights(untrained);
+            assertFalse(convolutions.isEmpty());
+            int changed = 0;
+            for (TensorProto before : untrained.proto().getGraph().getInitializerList()) {
+                TensorProto after = trained.graph().initializer(before.getName()).orElseThrow();
+                if (convolutions.contains(before.getName())) {
+                    assertEquals(before, after, before.getName() + " is a convolution's and must not change");
+                } else if (!before.equals(after)) {
+                    changed++;
+                }
+            }
+            assertTrue(changed >= 2, "the dense layers' weights are trained, " + changed + " initializers changed");
         }
     }
 

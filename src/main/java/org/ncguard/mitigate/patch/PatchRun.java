@@ -272,6 +272,8 @@ public final class PatchRun {
             s.put("batch", r.unlearn().batch());
             s.put("lr", r.unlearn().learningRate());
             s.put("reversals", r.unlearn().reversals());
+            s.put("twinWeight", r.unlearn().twinWeight());
+            s.put("frozenConvolutions", r.unlearn().frozenConvolutions());
         }
         return s;
     }

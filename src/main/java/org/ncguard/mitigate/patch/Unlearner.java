@@ -21,13 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The paper's unlearning: fine-tune every weight on a fraction of clean training data in which a share of each batch
- * is stamped with the reversed triggers and keeps its true label, so the model learns that the trigger means
- * nothing. The same run without stamping is the paper's control. Cross-entropy alone is satisfied once a stamped
- * image's logits flip back, which a reversed trigger reaches by a narrower path than the attacker's; ncguard also pulls
- * a stamped copy's penultimate activations to its original's (the twin term), which carries over to the real trigger
- * better. The trained weights are written back into the original graph's initializers: names, nodes and opset stay as
- * they were.
+ * The paper's unlearning: fine-tune the model on a fraction of clean training data in which a share of each batch is
+ * stamped with the reversed triggers and keeps its true label, so the model learns that the trigger means nothing.
+ * The same run without stamping is the paper's control. Cross-entropy alone is satisfied once a stamped image's logits
+ * flip back, which a reversed trigger reaches by a narrower path than the attacker's; ncguard also pulls a stamped
+ * copy's penultimate activations to its original's (the twin term), which carries over to the real trigger better,
+ * and by default leaves the convolutions as they are, so the model cannot unlearn the reversed trigger's own pixels
+ * in its first layers and must unlearn what the triggers share further on. The trained weights are written back
+ * into the original graph's initializers: names, nodes and opset stay as they were.
  */
 public final class Unlearner {
 
@@ -72,9 +73,10 @@ public final class Unlearner {
         StampedShareSource data = new StampedShareSource(dataName, images, model.labels(), triggers,
                 settings.stampedShare(), settings.seed() ^ 0x5DEECE66DL, twinning);
         TrainedModel trained = new Trainer(new TrainingOptions(settings.epochs(), settings.batch(),
-                settings.learningRate(), settings.seed())).train(model, data, pre, null);
-        log.info("fine-tuned {} epoch(s) on {} images, {} stamped with a reversed trigger; final loss {}",
-                settings.epochs(), images.count(), data.stamped(), String.format("%.4f", trained.finalLoss()));
+                settings.learningRate(), settings.seed(), settings.frozenConvolutions())).train(model, data, pre, null);
+        log.info("fine-tuned {} epoch(s) on {} images, {} stamped with a reversed trigger{}; final loss {}",
+                settings.epochs(), images.count(), data.stamped(),
+                settings.frozenConvolutions() ? ", convolutions frozen" : "", String.format("%.4f", trained.finalLoss()));
         return trained.proto();
     }
 

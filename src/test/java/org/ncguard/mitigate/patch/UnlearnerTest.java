@@ -64,7 +64,7 @@ class UnlearnerTest {
     /** Mean absolute change the trigger makes to the penultimate activations, after unlearning with the twin term at {@code twinWeight}. */
     private static double triggerShift(OnnxModel model, ImageSource data, Preprocessor pre, Trigger trigger,
             double twinWeight) throws Exception {
-        Unlearner unlearner = new Unlearner(new UnlearnSettings(1, 0.5, 2, 16, 1e-3, 1, twinWeight, 7));
+        Unlearner unlearner = new Unlearner(new UnlearnSettings(1, 0.5, 2, 16, 1e-3, 1, twinWeight, false, 7));
         Batch images = unlearner.trainingImages(model, data);
         ScorerOptions threads = new ScorerOptions(1);
         float[] unitScale = Unlearner.unitScale(model, images, pre, threads);
