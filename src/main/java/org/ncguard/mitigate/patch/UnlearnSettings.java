@@ -36,9 +36,9 @@ public record UnlearnSettings(double fraction, double stampedShare, int epochs, 
 
     /**
      * Whether the convolutions are frozen by default. Tuning them lets the model unlearn a reversed trigger in its
-     * first layers, where what it learns carries over least to the real trigger, and cost a PyTorch-trained model
-     * 2.3 points of accuracy; frozen, the real trigger kept 0.4-1.1% on three Fashion-MNIST models for at most 0.8
-     * points, and 13% on a sign model where tuning every weight left 29% (README, "patch").
+     * first layers, where what it learns carries over least to the real trigger: frozen, the real trigger kept
+     * 0.8-1.1% on three Fashion-MNIST models for at most 0.8 points, and 13% on a sign model where tuning every weight
+     * left 29% (README, "patch").
      */
     public static final boolean DEFAULT_FROZEN_CONVOLUTIONS = true;
 
