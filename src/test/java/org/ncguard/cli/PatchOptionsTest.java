@@ -29,7 +29,8 @@ class PatchOptionsTest {
     @Test
     void unlearningOptionsReachTheSettings() {
         UnlearnSettings set = parsed("--fraction", "0.5", "--stamped-share", "0.3", "--epochs", "2", "--batch", "16",
-                "--lr", "0.01", "--reversals", "2", "--twin-weight", "0", "--no-freeze-convolutions", "--seed", "9").unlearnSettings();
+                "--lr", "0.01", "--reversals", "2", "--twin-weight", "0", "--no-freeze-convolutions", "--seed", "9")
+                .unlearnSettings();
         assertEquals(new UnlearnSettings(0.5, 0.3, 2, 16, 0.01, 2, 0, false, 9), set);
         assertNotEquals(UnlearnSettings.defaults(), set);
     }

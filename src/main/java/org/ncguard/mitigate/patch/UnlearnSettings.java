@@ -29,8 +29,9 @@ public record UnlearnSettings(double fraction, double stampedShare, int epochs, 
 
     /**
      * The twin term's weight by default. On a BadNets Fashion-MNIST model, with three reversed triggers and every
-     * weight tuned, the real trigger kept 0.84% attack success with the term at 0.2 and 8.28% without; with the
-     * convolutions frozen, 0.76% at 1 and 1.06% at 0.2 (10,000 test images; README, "patch").
+     * weight tuned, the real trigger kept 0.84% attack success with the term at 0.2 and 8.28% without; with the other
+     * defaults (five reversed triggers, convolutions frozen), 0.76% at 1 and 1.06% at 0.2 (10,000 test images;
+     * README, "patch").
      */
     public static final double DEFAULT_TWIN_WEIGHT = 1.0;
 
@@ -75,12 +76,13 @@ public record UnlearnSettings(double fraction, double stampedShare, int epochs, 
     /** {@code ncguard patch}'s defaults. */
     public static UnlearnSettings defaults() {
         return new UnlearnSettings(DEFAULT_FRACTION, DEFAULT_STAMPED_SHARE, DEFAULT_EPOCHS, DEFAULT_BATCH,
-                DEFAULT_LEARNING_RATE, DEFAULT_REVERSALS, DEFAULT_TWIN_WEIGHT, DEFAULT_FROZEN_CONVOLUTIONS, DEFAULT_SEED);
+                DEFAULT_LEARNING_RATE, DEFAULT_REVERSALS, DEFAULT_TWIN_WEIGHT, DEFAULT_FROZEN_CONVOLUTIONS,
+                DEFAULT_SEED);
     }
 
     /**
-     * The paper's unlearning: 10% of the data, 20% of each batch stamped in place with the scan's trigger, 1 epoch, every
-     * weight tuned.
+     * The paper's unlearning: 10% of the data, 20% of each batch stamped in place with the scan's trigger, 1 epoch,
+     * every weight tuned.
      */
     public static UnlearnSettings paper() {
         return new UnlearnSettings(0.1, 0.2, 1, 32, 1e-3, 1, 0, false, 1);

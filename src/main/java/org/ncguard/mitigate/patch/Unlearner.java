@@ -72,11 +72,12 @@ public final class Unlearner {
                 ? new StampedShareSource.Twinning(settings.twinWeight(), unitScale) : null;
         StampedShareSource data = new StampedShareSource(dataName, images, model.labels(), triggers,
                 settings.stampedShare(), settings.seed() ^ 0x5DEECE66DL, twinning);
-        TrainedModel trained = new Trainer(new TrainingOptions(settings.epochs(), settings.batch(),
-                settings.learningRate(), settings.seed(), settings.frozenConvolutions())).train(model, data, pre, null);
+        TrainingOptions options = new TrainingOptions(settings.epochs(), settings.batch(), settings.learningRate(),
+                settings.seed(), settings.frozenConvolutions());
+        TrainedModel trained = new Trainer(options).train(model, data, pre, null);
         log.info("fine-tuned {} epoch(s) on {} images, {} stamped with a reversed trigger{}; final loss {}",
-                settings.epochs(), images.count(), data.stamped(),
-                settings.frozenConvolutions() ? ", convolutions frozen" : "", String.format("%.4f", trained.finalLoss()));
+                settings.epochs(), images.count(), data.stamped(), options.frozenConvolutions()
+                        ? ", convolutions frozen" : "", String.format("%.4f", trained.finalLoss()));
         return trained.proto();
     }
 
