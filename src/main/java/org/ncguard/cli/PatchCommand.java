@@ -90,7 +90,7 @@ final class PatchCommand implements Callable<Integer> {
     double stampedShare;
 
     @Option(names = "--epochs", defaultValue = "" + UnlearnSettings.DEFAULT_EPOCHS, paramLabel = "N",
-            description = "unlearn: epochs (default: ${DEFAULT-VALUE}).")
+            description = "unlearn: epochs (default: ${DEFAULT-VALUE}; the paper: 1).")
     int epochs;
 
     @Option(names = "--batch", defaultValue = "" + UnlearnSettings.DEFAULT_BATCH, paramLabel = "N",

@@ -43,7 +43,8 @@ final class UnlearningTable {
                 + "20% of each batch stamped with a trigger and keeping its true label: the scan's reversed trigger "
                 + "(the paper), the real trigger (the paper's reference), no stamps at all (clean-only fine-tuning, "
                 + "the control). Last, ncguard patch's defaults: " + k + " (the scan's and " + (d.reversals() - 1)
-                + " more searched with other seeds), " + Math.round(100 * d.fraction()) + "% of the training images, "
+                + " more searched with other seeds), " + d.epochs() + " epoch(s) on " + Math.round(100 * d.fraction())
+                + "% of the training images, "
                 + "each stamped image a copy beside its original and pulled to it in the penultimate layer (twin "
                 + "weight " + d.twinWeight() + ")" + (d.frozenConvolutions() ? ", the convolutions frozen" : "")
                 + ". Attack success is the real trigger's on held-out test images."),
