@@ -22,24 +22,24 @@ public record UnlearnSettings(double fraction, double stampedShare, int epochs, 
 
     /**
      * Reversed triggers per flagged label by default. The paper stamps with the scan's one; on a BadNets Fashion-MNIST
-     * model (4x4 square) that left the real trigger 14.2% attack success. With the other defaults, three left it
-     * 0.84-2.28% over three seeds, five 0.50-1.11% (10,000 test images).
+     * model (4x4 square) that left the real trigger 14.2% attack success. With the twin term, on 20% of the data for
+     * one epoch, three left it 0.84-2.28% over three seeds, five 0.50-1.11% (10,000 test images).
      */
     public static final int DEFAULT_REVERSALS = 5;
 
     /**
      * The twin term's weight by default. On a BadNets Fashion-MNIST model, with three reversed triggers and every
-     * weight tuned, the real trigger kept 0.84% attack success with the term at 0.2 and 8.28% without; with the other
-     * defaults (five reversed triggers, convolutions frozen), 0.76% at 1 and 1.06% at 0.2 (10,000 test images;
-     * README, "patch").
+     * weight tuned, the real trigger kept 0.84% attack success with the term at 0.2 and 8.28% without; with five
+     * reversed triggers and the convolutions frozen, 0.76% at 1 and 1.06% at 0.2 (20% of the data for one epoch;
+     * 10,000 test images; README, "patch").
      */
     public static final double DEFAULT_TWIN_WEIGHT = 1.0;
 
     /**
      * Whether the convolutions are frozen by default. Tuning them lets the model unlearn a reversed trigger in its
-     * first layers, where what it learns carries over least to the real trigger: frozen, the real trigger kept
-     * 0.8-1.1% on three Fashion-MNIST models for at most 0.8 points, and 13% on a sign model where tuning every weight
-     * left 29% (README, "patch").
+     * first layers, where what it learns carries over least to the real trigger: on 20% of the data for one epoch,
+     * frozen, the real trigger kept 0.8-1.1% on three Fashion-MNIST models for at most 0.8 points, and 13% on a sign
+     * model where tuning every weight left 29% (README, "patch").
      */
     public static final boolean DEFAULT_FROZEN_CONVOLUTIONS = true;
 
