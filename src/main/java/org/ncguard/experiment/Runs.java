@@ -30,8 +30,8 @@ final class Runs {
      * @param filter      Fig. 5a; null when not measured
      * @param pruning     Fig. 5b/c, one per layer; empty when not measured
      * @param unlearning  Table 4, the paper's way (the scan's reversed trigger); null when not measured
-     * @param unlearningMore Table 4 with {@code patch}'s defaults (more reversed triggers, the twin term, 20% of the
-     *                       data); null when not measured
+     * @param unlearningMore Table 4 with {@code patch}'s defaults ({@code UnlearnSettings.defaults()}); null when not
+     *                       measured
      * @param notes       why a figure is missing, if one is
      */
     record SeedRun(long seed, ScanReport infected, Path infectedDir, ScanReport clean, FilterFigures filter,
