@@ -60,13 +60,14 @@ final class PatchCommand implements Callable<Integer> {
                     + "0.02 for unlearn).")
     Double targetSuccess;
 
-    @Option(names = "--layer", defaultValue = "penultimate", paramLabel = "penultimate|conv",
-            description = "prune: the penultimate layer's neurons or the last conv's channels (default: "
+    @Option(names = "--layer", defaultValue = "spatial", paramLabel = "spatial|penultimate|conv",
+            description = "prune: the last conv's output at each position as the first dense layer reads it, the "
+                    + "penultimate layer's neurons (the paper's) or the last conv's channels (default: "
                     + "${DEFAULT-VALUE}).")
     String layer;
 
     @Option(names = "--step", defaultValue = "0", paramLabel = "N",
-            description = "prune: units zeroed per step (default: 0.5%% of the layer, at least 1).")
+            description = "prune: units zeroed per step (default: 1 for spatial, else 0.5%% of the layer, at least 1).")
     int step;
 
     @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",
@@ -177,6 +178,8 @@ final class PatchCommand implements Callable<Integer> {
         r.put("attackSuccessAfter", card.after().attackSuccess());
         r.put("realAttackSuccessBefore", card.before().realAttackSuccess());
         r.put("realAttackSuccessAfter", card.after().realAttackSuccess());
+        r.put("realUnstampedBefore", card.before().realUnstamped());
+        r.put("realUnstampedAfter", card.after().realUnstamped());
         Measurement control = card.control();
         r.put("controlAccuracy", control == null ? null : control.accuracy());
         r.put("controlAttackSuccess", control == null ? null : control.attackSuccess());
@@ -209,8 +212,9 @@ final class PatchCommand implements Callable<Integer> {
         row("attack (rev.)", String.format("%.2f%% -> %.2f%%", 100 * card.before().attackSuccess(),
                 100 * card.after().attackSuccess()));
         if (card.before().realAttackSuccess() != null) {
-            row("attack (real)", String.format("%.2f%% -> %.2f%%", 100 * card.before().realAttackSuccess(),
-                    100 * card.after().realAttackSuccess()));
+            row("attack (real)", String.format("%.2f%% -> %.2f%% (unstamped images in the target: %.2f%% -> %.2f%%)",
+                    100 * card.before().realAttackSuccess(), 100 * card.after().realAttackSuccess(),
+                    100 * card.before().realUnstamped(), 100 * card.after().realUnstamped()));
         }
         if (card.control() != null) {
             Measurement c = card.control();

@@ -6,12 +6,21 @@ import java.util.Locale;
 import org.ncguard.mitigate.patch.PruneLayer;
 
 /**
- * Fig. 5b/c: attack success and clean accuracy as more units are pruned, in the penultimate layer and in the last
- * convolution (scan seed 1 plotted; the table covers every seed).
+ * Fig. 5b/c: attack success and clean accuracy as more units are pruned, in the penultimate layer (5b) and in the
+ * last convolution (5c), and beside them ncguard's default, the last convolution's output at each position (scan seed
+ * 1 plotted; the table covers every seed).
  */
 final class PruningFigure {
 
     private PruningFigure() {
+    }
+
+    static String figureFile(PruneLayer layer) {
+        return switch (layer) {
+            case PENULTIMATE -> "fig5b-pruning-penultimate.png";
+            case CONV -> "fig5c-pruning-conv.png";
+            case SPATIAL -> "pruning-spatial.png";
+        };
     }
 
     static Section section(Runs.Outcome o) {
@@ -57,15 +66,20 @@ final class PruningFigure {
                         Stats.percent(accAfter), met + " of " + curves.size()));
             }
             if (any) {
-                figures.add(Section.Figure.plot("fig5" + (layer == PruneLayer.PENULTIMATE ? "b" : "c") + "-pruning-"
-                        + layer.id() + ".png", String.format(Locale.ROOT, "Fig. 5%s: real trigger's attack success and "
-                        + "clean accuracy as %s units are pruned in order of their activation gap (scan seed 1)",
-                        layer == PruneLayer.PENULTIMATE ? "b" : "c", layer.id()), plot));
+                String name = switch (layer) {
+                    case PENULTIMATE -> "Fig. 5b";
+                    case CONV -> "Fig. 5c";
+                    case SPATIAL -> "ncguard's default (not in the paper)";
+                };
+                figures.add(Section.Figure.plot(figureFile(layer), String.format(Locale.ROOT, "%s: real trigger's "
+                        + "attack success and clean accuracy as %s units are pruned in order of their activation gap "
+                        + "(scan seed 1)", name, layer.id()), plot));
             }
         }
         return new Section("Fig. 5b/c: pruning", List.of(String.format(Locale.ROOT, "Units are zeroed in order of how "
-                + "much the flagged labels' reversed triggers excite them, 0.5%% of the layer per step, until every "
-                + "trigger's attack success is under %.0f%% or clean accuracy has fallen %.0f points.",
+                + "much the flagged labels' reversed triggers excite them (spatial units one at a time, neurons and "
+                + "channels 0.5%% of the layer per step) until every trigger's attack success is under %.0f%% or "
+                + "clean accuracy has fallen %.0f points.",
                 100 * PruningFigures.TARGET_SUCCESS, 100 * PruningFigures.MAX_ACCURACY_DROP)),
                 List.of(new Section.Table("Where pruning stopped (mean ± sd over seeds)", List.of("task", "layer",
                         "units", "pruned", "attack success before", "after", "accuracy before", "after",

@@ -16,7 +16,7 @@ import org.ncguard.mitigate.patch.UnlearnSettings;
  * flagged labels' reversed triggers, with clean accuracy and attack success (reversed and real trigger) after every
  * step, until the attack is gone or the accuracy budget is spent ({@link PatchRun}).
  *
- * @param layer   {@code penultimate} or {@code conv}
+ * @param layer   {@code spatial}, {@code penultimate} or {@code conv}
  * @param units   units in the layer
  * @param points  step 0 (nothing pruned) first
  * @param goalMet whether the attack fell under the target before the budget ran out

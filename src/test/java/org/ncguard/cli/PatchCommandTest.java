@@ -26,7 +26,7 @@ import org.ncguard.onnx.Onnx.NodeProto;
 import org.ncguard.testing.PatchFixtures;
 
 /**
- * {@code ncguard patch} end to end on a small BadNets Fashion-MNIST model: pruning cuts the real trigger within the
+ * {@code ncguard patch} end to end on a small BadNets Fashion-MNIST model: pruning removes the real trigger within the
  * accuracy budget, unlearning removes it (under 2% for at most 1 point) while the clean-only control keeps it, patched
  * models keep the graph and pass parity, and bad input is a one-line error with exit code 2 and no file written.
  * The scan is written by code, its flagged trigger the square a real scan recovers.
@@ -62,18 +62,20 @@ class PatchCommandTest {
     }
 
     /**
-     * At this size (20,000 images, 3 epochs, 87% accuracy) pruning stops on the 2-point budget a few points of attack
-     * success short of the issue's 1% bar, which the full lab model meets (4 epochs of 60,000 images); here the test
-     * checks that the budget holds and the real trigger loses at least 90% of its success.
+     * At this size (20,000 images, 3 epochs, 85% accuracy) the model itself puts 1.9% of the clean test images of other
+     * labels in the target, above the 1% target; the test holds what the trigger adds to that under one point, within
+     * the 2-point accuracy budget.
      */
     @Test
-    void pruningCutsTheRealTriggerWithinTheAccuracyBudget() throws Exception {
+    void pruningSpatialUnitsCutsTheRealTriggerToTheModelsOwnErrorsWithinTheAccuracyBudget() throws Exception {
         Path out = dir.resolve("pruned.onnx");
         CliRun run = patch("--method", "prune", "--out", out.toString());
         assertTrue(run.exitCode() == 0 || run.exitCode() == 2, run.err());
         JsonNode r = json(run);
+        assertEquals("spatial", r.get("layer").asText(), "the default layer");
         assertTrue(r.get("realAttackSuccessBefore").asDouble() > 0.9, run.out());
-        assertTrue(r.get("realAttackSuccessAfter").asDouble() < 0.1, run.out());
+        assertTrue(r.get("realAttackSuccessAfter").asDouble() - r.get("realUnstampedAfter").asDouble() < 0.01,
+                run.out());
         assertTrue(r.get("accuracyBefore").asDouble() - r.get("accuracyAfter").asDouble() <= 0.02, run.out());
         assertTrue(r.get("pruned").asInt() > 0, run.out());
         assertKeepsTheGraphAndPassesParity(out);
@@ -86,6 +88,23 @@ class PatchCommandTest {
         assertEquals("prune", card.get("method").asText());
         assertTrue(card.at("/parity/ok").asBoolean());
         assertArrayEquals(original, Files.readAllBytes(model), "the original is never touched");
+    }
+
+    /**
+     * At this size (20,000 images, 3 epochs, 87% accuracy) pruning the penultimate layer stops on the 2-point budget a
+     * few points of attack success short of the 1% bar; the test checks that the budget holds and the real trigger
+     * loses at least 90% of its success.
+     */
+    @Test
+    void pruningThePenultimateLayerCutsTheRealTriggerWithinTheAccuracyBudget() throws Exception {
+        Path out = dir.resolve("pruned-penultimate.onnx");
+        CliRun run = patch("--method", "prune", "--layer", "penultimate", "--out", out.toString());
+        assertTrue(run.exitCode() == 0 || run.exitCode() == 2, run.err());
+        JsonNode r = json(run);
+        assertEquals("penultimate", r.get("layer").asText());
+        assertTrue(r.get("realAttackSuccessAfter").asDouble() < 0.1, run.out());
+        assertTrue(r.get("accuracyBefore").asDouble() - r.get("accuracyAfter").asDouble() <= 0.02, run.out());
+        assertKeepsTheGraphAndPassesParity(out);
     }
 
     @Test

@@ -33,6 +33,15 @@ public final class ModelFixtures {
         return file;
     }
 
+    /** A model without convolutions: two dense layers on a flattened 28x28x1 image. */
+    public static Path dense(Path dir) throws IOException {
+        Path file = dir.resolve("dense.onnx");
+        OnnxBuilder.image(new ImageShape(1, 28, 28, Layout.NCHW), 13, 4)
+                .view().dense(64).relu().dense(10)
+                .write(file);
+        return file;
+    }
+
     /** A channels-last model, as tf2onnx writes them: NHWC input, then Transpose. */
     public static Path nhwc(Path dir) throws IOException {
         Path file = dir.resolve("nhwc.onnx");

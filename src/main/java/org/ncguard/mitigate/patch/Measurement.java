@@ -8,9 +8,12 @@ import java.util.Map;
  * @param accuracy            share of clean images classified correctly
  * @param attackSuccess       the largest attack success over the flagged labels' reversed triggers
  * @param realAttackSuccess   attack success of the real trigger; null when it is not known
+ * @param realUnstamped       the share of the same images, unstamped, that the model already classifies as the real
+ *                            trigger's target: how low attack success can go once the trigger does nothing; null
+ *                            when the real trigger is not known
  * @param perTrigger          attack success per trial name ({@code reversed-7}, {@code real})
  */
-public record Measurement(double accuracy, double attackSuccess, Double realAttackSuccess,
+public record Measurement(double accuracy, double attackSuccess, Double realAttackSuccess, Double realUnstamped,
         Map<String, Double> perTrigger) {
 
     public Measurement {

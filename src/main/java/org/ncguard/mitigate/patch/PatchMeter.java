@@ -31,7 +31,7 @@ public final class PatchMeter {
     private final int imageSize;
     private final List<AttackTrial> trials;
     private final List<float[]> stamped = new ArrayList<>();
-    private final List<int[]> stampedLabels = new ArrayList<>();
+    private final List<int[]> stampedImages = new ArrayList<>();
     private final ScorerOptions scorer;
 
     /**
@@ -59,7 +59,7 @@ public final class PatchMeter {
                 trial.trigger().stampInPlace(pixels, k * size);
             }
             stamped.add(keep.length == 0 ? new float[0] : pre.apply(pixels, keep.length, images.shape()));
-            stampedLabels.add(keep);
+            stampedImages.add(keep);
         }
     }
 
@@ -97,9 +97,10 @@ public final class PatchMeter {
         Map<String, Double> per = new LinkedHashMap<>();
         double reversed = 0;
         Double real = null;
+        Double unstamped = null;
         for (int t = 0; t < trials.size(); t++) {
             AttackTrial trial = trials.get(t);
-            int n = stampedLabels.get(t).length;
+            int n = stampedImages.get(t).length;
             double success = 0;
             if (n > 0) {
                 int hits = 0;
@@ -113,11 +114,13 @@ public final class PatchMeter {
             per.put(trial.name(), success);
             if (trial.name().equals(REAL)) {
                 real = success;
+                unstamped = n == 0 ? 0 : (double) Arrays.stream(stampedImages.get(t))
+                        .filter(i -> predicted[i] == trial.target()).count() / n;
             } else {
                 reversed = Math.max(reversed, success);
             }
         }
-        return new Measurement((double) correct / labels.length, reversed, real, per);
+        return new Measurement((double) correct / labels.length, reversed, real, unstamped, per);
     }
 
     private int[] predict(OrtScorer s, float[] pixels, int n) {

@@ -22,7 +22,7 @@ import org.ncguard.data.TriggerSpec;
  * @param maxAccuracyDrop accuracy budget, a share (0.02 = 2 points)
  * @param targetSuccess  attack success under which the backdoor counts as gone
  * @param layer          pruning: where units are zeroed (null: the penultimate layer)
- * @param step           pruning: units per step (0: 0.5% of the layer)
+ * @param step           pruning: units per step (0: the layer's default)
  * @param unlearn        unlearning settings
  * @param seed           seed of image choices
  * @param threads        native threads for ONNX Runtime and ND4J

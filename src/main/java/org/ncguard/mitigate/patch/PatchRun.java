@@ -263,7 +263,7 @@ public final class PatchRun {
         s.put("threads", r.threads());
         if (r.method() == PatchMethod.PRUNE) {
             s.put("layer", r.layer().id());
-            s.put("step", r.step() == 0 ? "0.5%" : r.step());
+            s.put("step", r.step() == 0 ? "default" : r.step());
         } else {
             s.put("trainData", r.trainData());
             s.put("fraction", r.unlearn().fraction());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ncguard.NcguardException;
 import org.ncguard.engine.OnnxGraph;
 import org.ncguard.engine.OnnxModel;
@@ -18,8 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * activations (to rank them) and which weight slices to zero so that a unit stops contributing. The graph, node
  * names, inputs, outputs and opset never change.
  *
- * <p>A penultimate neuron is pruned by zeroing the weights with which the last dense layer reads it: its value no
- * longer reaches the logits. A conv channel is pruned by zeroing its filter and bias (and, when a batch
+ * <p>A spatial unit or a penultimate neuron is pruned by zeroing the weights with which the dense layer that reads it
+ * does so: its value no longer reaches the next layer. A conv channel is pruned by zeroing its filter and bias (and, when a batch
  * normalization follows, its scale and shift, which would otherwise turn the zero into a constant), so the channel
  * outputs zero.
  *
@@ -47,37 +48,73 @@ public record PrunableLayer(PruneLayer kind, String activation, int units, List<
 
     /** Finds {@code kind} in {@code model}. */
     public static PrunableLayer of(OnnxModel model, PruneLayer kind) throws NcguardException {
-        return kind == PruneLayer.PENULTIMATE ? penultimate(model) : lastConv(model);
+        return switch (kind) {
+            case SPATIAL -> spatial(model);
+            case PENULTIMATE -> penultimate(model);
+            case CONV -> lastConv(model);
+        };
     }
 
     private static PrunableLayer penultimate(OnnxModel model) throws NcguardException {
         OnnxGraph graph = model.graph();
         String tensor = model.penultimate().tensor();
         for (NodeProto reader : graph.consumers(tensor)) {
-            if (reader.getInputCount() < 2 || !reader.getInput(0).equals(tensor)
-                    || !graph.isInitializer(reader.getInput(1))) {
-                continue;
-            }
-            if (reader.getOpType().equals("Gemm") && OnnxGraph.intAttribute(reader, "transA", 0) == 0) {
-                int axis = OnnxGraph.intAttribute(reader, "transB", 0) == 1 ? 1 : 0;
-                return new PrunableLayer(PruneLayer.PENULTIMATE, tensor, model.penultimate().size(),
-                        List.of(new Slice(reader.getInput(1), axis)));
-            }
-            if (reader.getOpType().equals("MatMul")) {
-                return new PrunableLayer(PruneLayer.PENULTIMATE, tensor, model.penultimate().size(),
-                        List.of(new Slice(reader.getInput(1), 0)));
+            if (reader.getInputCount() >= 2 && reader.getInput(0).equals(tensor)) {
+                Optional<Slice> slice = denseWeights(graph, reader);
+                if (slice.isPresent()) {
+                    return new PrunableLayer(PruneLayer.PENULTIMATE, tensor, model.penultimate().size(),
+                            List.of(slice.get()));
+                }
             }
         }
         throw new NcguardException(model.source() + ": the penultimate activation '" + tensor + "' is not read by a "
                 + "dense layer with stored weights; ncguard cannot prune it");
     }
 
-    private static PrunableLayer lastConv(OnnxModel model) throws NcguardException {
+    private static PrunableLayer spatial(OnnxModel model) throws NcguardException {
         OnnxGraph graph = model.graph();
+        List<NodeProto> nodes = graph.proto().getNodeList();
+        NodeProto conv = lastConvNode(model);
+        // Nodes are in topological order: the first dense layer listed after the last Conv reads its output.
+        for (NodeProto node : nodes.subList(nodes.indexOf(conv) + 1, nodes.size())) {
+            Optional<Slice> slice = denseWeights(graph, node);
+            if (slice.isPresent()) {
+                TensorProto weights = graph.initializer(slice.get().initializer()).orElseThrow();
+                return new PrunableLayer(PruneLayer.SPATIAL, node.getInput(0),
+                        (int) weights.getDims(slice.get().axis()), List.of(slice.get()));
+            }
+        }
+        throw new NcguardException(model.source() + ": no dense layer with stored weights reads the output of "
+                + OnnxGraph.describe(conv) + "; use --layer conv or --layer penultimate");
+    }
+
+    /**
+     * The weights with which a dense node ({@code Gemm} without a transposed input, or {@code MatMul}) reads its first
+     * input, when they are stored: the axis indexed by input unit.
+     */
+    private static Optional<Slice> denseWeights(OnnxGraph graph, NodeProto node) {
+        if (node.getInputCount() < 2 || !graph.isInitializer(node.getInput(1))) {
+            return Optional.empty();
+        }
+        if (node.getOpType().equals("Gemm") && OnnxGraph.intAttribute(node, "transA", 0) == 0) {
+            return Optional.of(new Slice(node.getInput(1), OnnxGraph.intAttribute(node, "transB", 0) == 1 ? 1 : 0));
+        }
+        if (node.getOpType().equals("MatMul")) {
+            return Optional.of(new Slice(node.getInput(1), 0));
+        }
+        return Optional.empty();
+    }
+
+    private static NodeProto lastConvNode(OnnxModel model) throws NcguardException {
         // Nodes are in topological order: the last Conv listed is the last one computed.
-        NodeProto conv = graph.proto().getNodeList().stream().filter(n -> n.getOpType().equals("Conv"))
+        return model.graph().proto().getNodeList().stream().filter(n -> n.getOpType().equals("Conv"))
                 .reduce((first, second) -> second)
                 .orElseThrow(() -> new NcguardException(model.source() + " has no Conv node; use --layer penultimate"));
+    }
+
+    private static PrunableLayer lastConv(OnnxModel model) throws NcguardException {
+        OnnxGraph graph = model.graph();
+        NodeProto conv = lastConvNode(model);
         requireInitializer(model, conv, conv.getInput(1));
         TensorProto weights = graph.initializer(conv.getInput(1)).orElseThrow();
         List<Slice> slices = new ArrayList<>();

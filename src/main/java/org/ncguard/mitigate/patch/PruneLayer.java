@@ -3,14 +3,36 @@ package org.ncguard.mitigate.patch;
 import java.util.Locale;
 import org.ncguard.NcguardException;
 
-/** Where pruning zeroes units: the penultimate layer's neurons (the paper's default) or the last conv's channels. */
+/**
+ * Where pruning zeroes units: the last convolution's output at each position (ncguard's default), the penultimate
+ * layer's neurons (the paper's default) or the last convolution's channels.
+ */
 public enum PruneLayer {
+
+    /**
+     * The inputs of the first dense layer after the last convolution: one unit per channel and position of the last
+     * conv block's output, as the dense layer reads it once flattened. A small trigger excites a few channels at its
+     * own positions only, so zeroing those units removes its path and leaves the rest of the image alone. Measured on
+     * five BadNets models (a 4x4 corner square; two lab Fashion-MNIST models, a PyTorch-trained one, two sign models),
+     * the real trigger's attack success fell under 1% after 2-12 units for at most 0.6 points of accuracy, while
+     * within the same 2-point budget the penultimate layer left 2.3-90% and the channels 1.4-98% on four of them.
+     */
+    SPATIAL,
 
     /** Neurons of the activation that feeds the last dense layer. */
     PENULTIMATE,
 
     /** Output channels of the last convolution, which the paper found worked better on some models. */
     CONV;
+
+    /**
+     * Units zeroed per step unless told otherwise. Spatial units go one at a time: a trigger lives in a handful of
+     * them, and a coarser step overshoots (on a lab Fashion-MNIST model, 2 units left 0.97% attack success, 3 left
+     * 1.19%). Neurons and channels go 0.5% of the layer at a time, at least one, as the paper's curves do.
+     */
+    public int defaultStep(int units) {
+        return this == SPATIAL ? 1 : Math.max(1, (int) Math.ceil(units / 200.0));
+    }
 
     /** The name used on the command line and in cards. */
     public String id() {
@@ -24,6 +46,6 @@ public enum PruneLayer {
                 return layer;
             }
         }
-        throw new NcguardException("unknown --layer '" + id + "'; expected penultimate or conv");
+        throw new NcguardException("unknown --layer '" + id + "'; expected spatial, penultimate or conv");
     }
 }

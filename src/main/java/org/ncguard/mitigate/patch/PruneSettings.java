@@ -4,7 +4,7 @@ package org.ncguard.mitigate.patch;
  * How pruning proceeds.
  *
  * @param layer             where units are zeroed
- * @param step              units zeroed per step (0: 0.5% of the layer, at least one)
+ * @param step              units zeroed per step (0: the layer's {@link PruneLayer#defaultStep default})
  * @param targetSuccess     stop once every measured trigger's attack success is below this
  * @param maxAccuracyDrop   stop before clean accuracy falls more than this below the original's (a share, 0.02 = 2
  *                          points)
@@ -16,7 +16,7 @@ public record PruneSettings(PruneLayer layer, int step, double targetSuccess, do
             throw new IllegalArgumentException("a layer is required");
         }
         if (step < 0) {
-            throw new IllegalArgumentException("step must be >= 0 (0 = 0.5% of the layer), found " + step);
+            throw new IllegalArgumentException("step must be >= 0 (0 = the layer's default), found " + step);
         }
         if (!(targetSuccess > 0 && targetSuccess <= 1)) {
             throw new IllegalArgumentException("target attack success must be in (0, 1], found " + targetSuccess);
@@ -28,6 +28,6 @@ public record PruneSettings(PruneLayer layer, int step, double targetSuccess, do
 
     /** Units per step for a layer of {@code units}. */
     public int stepFor(int units) {
-        return step > 0 ? Math.min(step, units) : Math.max(1, (int) Math.ceil(units / 200.0));
+        return step > 0 ? Math.min(step, units) : layer.defaultStep(units);
     }
 }

@@ -36,6 +36,11 @@ public record UnitRanking(int[] order, float[] gaps) {
             Map<Integer, Trigger> triggers, ScorerOptions threads) throws NcguardException {
         try (LayerActivations activations = new LayerActivations(model, layer.activation(), threads)) {
             Penultimates clean = activations.of(pre, images, null);
+            if (clean.features() != layer.units()) {
+                throw new NcguardException(model.source() + ": '" + layer.activation() + "' has " + clean.features()
+                        + " values per image but the " + layer.kind().id() + " layer's weights read " + layer.units()
+                        + "; ncguard cannot tell its units apart, use another --layer");
+            }
             List<NeuronGaps> perLabel = new java.util.ArrayList<>();
             for (Trigger trigger : triggers.values()) {
                 perLabel.add(NeuronGaps.measure(clean, activations.of(pre, images, trigger)));

@@ -12,7 +12,7 @@ import org.ncguard.mitigate.NeuronGaps;
 class PrunerTest {
 
     private static PruningCurve.Point point(int pruned, double accuracy, double attack) {
-        return new PruningCurve.Point(pruned, pruned / 100.0, new Measurement(accuracy, attack, null, Map.of()));
+        return new PruningCurve.Point(pruned, pruned / 100.0, new Measurement(accuracy, attack, null, null, Map.of()));
     }
 
     @Test
@@ -45,10 +45,11 @@ class PrunerTest {
     }
 
     @Test
-    void theDefaultStepIsHalfAPercentOfTheLayerAndAtLeastOneUnit() {
+    void theDefaultStepIsOneSpatialUnitOrHalfAPercentOfTheLayerAndAtLeastOneUnit() {
         PruneSettings settings = new PruneSettings(PruneLayer.PENULTIMATE, 0, 0.01, 0.02);
         assertEquals(3, settings.stepFor(512));
         assertEquals(1, settings.stepFor(32));
+        assertEquals(1, new PruneSettings(PruneLayer.SPATIAL, 0, 0.01, 0.02).stepFor(800));
         assertEquals(5, new PruneSettings(PruneLayer.CONV, 5, 0.01, 0.02).stepFor(32));
     }
 }
