@@ -15,14 +15,6 @@ final class PruningFigure {
     private PruningFigure() {
     }
 
-    static String figureFile(PruneLayer layer) {
-        return switch (layer) {
-            case PENULTIMATE -> "fig5b-pruning-penultimate.png";
-            case CONV -> "fig5c-pruning-conv.png";
-            case SPATIAL -> "pruning-spatial.png";
-        };
-    }
-
     static Section section(Runs.Outcome o) {
         List<List<String>> rows = new ArrayList<>();
         List<Section.Figure> figures = new ArrayList<>();
@@ -66,12 +58,18 @@ final class PruningFigure {
                         Stats.percent(accAfter), met + " of " + curves.size()));
             }
             if (any) {
+                // the paper's Fig. 5b and 5c, and ncguard's default layer, which the paper does not have
                 String name = switch (layer) {
                     case PENULTIMATE -> "Fig. 5b";
                     case CONV -> "Fig. 5c";
-                    case SPATIAL -> "ncguard's default (not in the paper)";
+                    case SPATIAL -> "ncguard's default";
                 };
-                figures.add(Section.Figure.plot(figureFile(layer), String.format(Locale.ROOT, "%s: real trigger's "
+                String file = switch (layer) {
+                    case PENULTIMATE -> "fig5b-pruning-penultimate.png";
+                    case CONV -> "fig5c-pruning-conv.png";
+                    case SPATIAL -> "pruning-spatial.png";
+                };
+                figures.add(Section.Figure.plot(file, String.format(Locale.ROOT, "%s: real trigger's "
                         + "attack success and clean accuracy as %s units are pruned in order of their activation gap "
                         + "(scan seed 1)", name, layer.id()), plot));
             }

@@ -21,7 +21,7 @@ import org.ncguard.data.TriggerSpec;
  * @param realTarget     its target; null without a real trigger
  * @param maxAccuracyDrop accuracy budget, a share (0.02 = 2 points)
  * @param targetSuccess  attack success under which the backdoor counts as gone
- * @param layer          pruning: where units are zeroed (null: the penultimate layer)
+ * @param layer          pruning: where units are zeroed (null: spatial units, the default)
  * @param step           pruning: units per step (0: the layer's default)
  * @param unlearn        unlearning settings
  * @param seed           seed of image choices
@@ -48,12 +48,12 @@ public record PatchRequest(Path model, Path scanDir, Path out, PatchMethod metho
             throw new IllegalArgumentException("threads must be >= 1, found " + threads);
         }
         // validated here so that a bad budget fails before any image is read
-        new PruneSettings(layer == null ? PruneLayer.PENULTIMATE : layer, step, targetSuccess, maxAccuracyDrop);
+        new PruneSettings(layer == null ? PruneLayer.SPATIAL : layer, step, targetSuccess, maxAccuracyDrop);
         if (unlearn == null) {
             throw new IllegalArgumentException("unlearn settings are required (defaults when not unlearning)");
         }
         if (layer == null) {
-            layer = PruneLayer.PENULTIMATE;
+            layer = PruneLayer.SPATIAL;
         }
     }
 

@@ -19,8 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * activations (to rank them) and which weight slices to zero so that a unit stops contributing. The graph, node
  * names, inputs, outputs and opset never change.
  *
- * <p>A spatial unit or a penultimate neuron is pruned by zeroing the weights with which the dense layer that reads it
- * does so: its value no longer reaches the next layer. A conv channel is pruned by zeroing its filter and bias (and, when a batch
+ * <p>A spatial unit or a penultimate neuron is pruned by zeroing the weights with which a dense layer reads it: its
+ * value no longer reaches the next layer. A conv channel is pruned by zeroing its filter and bias (and, when a batch
  * normalization follows, its scale and shift, which would otherwise turn the zero into a constant), so the channel
  * outputs zero.
  *
