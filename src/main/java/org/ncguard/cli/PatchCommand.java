@@ -60,9 +60,10 @@ final class PatchCommand implements Callable<Integer> {
                     + "0.02 for unlearn).")
     Double targetSuccess;
 
-    @Option(names = "--layer", defaultValue = "spatial", paramLabel = "spatial|penultimate|conv",
+    @Option(names = "--layer", defaultValue = PruneLayer.AUTO, paramLabel = "auto|spatial|penultimate|conv",
             description = "prune: the last conv's output at each position as the first dense layer reads it, the "
-                    + "penultimate layer's neurons (the paper's) or the last conv's channels (default: "
+                    + "penultimate layer's neurons (the paper's) or the last conv's channels; auto tries them in that "
+                    + "order until one removes the backdoor within the budget, else keeps the best (default: "
                     + "${DEFAULT-VALUE}).")
     String layer;
 
@@ -146,7 +147,7 @@ final class PatchCommand implements Callable<Integer> {
             request = new PatchRequest(model, scan, out, how, data.spec, testData, trainData,
                     new Preprocessing(data.scale, data.mean, data.std), samples, testSamples,
                     realSpec, real.target, budget, success,
-                    PruneLayer.byId(layer), step,
+                    PruneLayer.choice(layer), step,
                     unlearnSettings(), seed, threads.configure());
         } catch (IllegalArgumentException e) {
             throw new NcguardException("bad option: " + e.getMessage());

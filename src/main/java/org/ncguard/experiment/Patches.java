@@ -1,6 +1,7 @@
 package org.ncguard.experiment;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.ncguard.mitigate.patch.PatchMethod;
 import org.ncguard.mitigate.patch.PatchRequest;
 import org.ncguard.mitigate.patch.Preprocessing;
@@ -18,6 +19,6 @@ final class Patches {
             ExperimentSettings s) {
         return new PatchRequest(model, scanDir, scratch, method, task.scan(), task.test(), task.train(),
                 Preprocessing.defaults(), Math.min(1000, s.scanSamples()), s.testImages(), task.trigger(),
-                task.target(), maxAccuracyDrop, targetSuccess, layer, 0, unlearn, 1, s.threads());
+                task.target(), maxAccuracyDrop, targetSuccess, List.of(layer), 0, unlearn, 1, s.threads());
     }
 }

@@ -63,20 +63,36 @@ class PatchCommandTest {
 
     /**
      * At this size (20,000 images, 3 epochs, 85% accuracy) the model itself puts 1.9% of the clean test images of other
-     * labels in the target, above the 1% target; the test holds what the trigger adds to that under one point, within
-     * the 2-point accuracy budget.
+     * labels in the target, above the 1% target, so every layer is tried: spatial units first, where the real trigger
+     * keeps less than one point over that share, then the penultimate layer and the channels. The best of them is
+     * kept, within the 2-point accuracy budget.
      */
     @Test
-    void pruningSpatialUnitsCutsTheRealTriggerToTheModelsOwnErrorsWithinTheAccuracyBudget() throws Exception {
+    void pruningTriesEachLayerInTurnAndKeepsTheBestWithinTheAccuracyBudget() throws Exception {
         Path out = dir.resolve("pruned.onnx");
         CliRun run = patch("--method", "prune", "--out", out.toString());
         assertTrue(run.exitCode() == 0 || run.exitCode() == 2, run.err());
         JsonNode r = json(run);
-        assertEquals("spatial", r.get("layer").asText(), "the default layer");
         assertTrue(r.get("realAttackSuccessBefore").asDouble() > 0.9, run.out());
-        assertTrue(r.get("realAttackSuccessAfter").asDouble() - r.get("realUnstampedAfter").asDouble() < 0.01,
-                run.out());
         assertTrue(r.get("accuracyBefore").asDouble() - r.get("accuracyAfter").asDouble() <= 0.02, run.out());
+        JsonNode tried = r.get("triedLayers");
+        assertEquals("spatial", tried.get(0).get("layer").asText(), run.out());
+        assertTrue(tried.get(0).get("realAttackSuccess").asDouble() - r.get("realUnstampedBefore").asDouble() < 0.01,
+                run.out());
+        assertEquals(r.get("goalMet").asBoolean() ? tried.size() : 3, tried.size(), run.out());
+        double best = 1;
+        String bestLayer = null;
+        for (JsonNode t : tried) {
+            assertTrue(r.get("accuracyBefore").asDouble() - t.get("accuracy").asDouble() <= 0.02, run.out());
+            double worst = Math.max(t.get("attackSuccess").asDouble(), t.get("realAttackSuccess").asDouble());
+            if (worst < best) {
+                best = worst;
+                bestLayer = t.get("layer").asText();
+            }
+        }
+        assertEquals(bestLayer, r.get("layer").asText(), run.out());
+        assertEquals(best, Math.max(r.get("attackSuccessAfter").asDouble(), r.get("realAttackSuccessAfter").asDouble()),
+                1e-12, run.out());
         assertTrue(r.get("pruned").asInt() > 0, run.out());
         assertKeepsTheGraphAndPassesParity(out);
         JsonNode curve = new ObjectMapper().readTree(dir.resolve("pruned.curve.json").toFile());
@@ -88,23 +104,6 @@ class PatchCommandTest {
         assertEquals("prune", card.get("method").asText());
         assertTrue(card.at("/parity/ok").asBoolean());
         assertArrayEquals(original, Files.readAllBytes(model), "the original is never touched");
-    }
-
-    /**
-     * At this size (20,000 images, 3 epochs, 87% accuracy) pruning the penultimate layer stops on the 2-point budget a
-     * few points of attack success short of the 1% bar; the test checks that the budget holds and the real trigger
-     * loses at least 90% of its success.
-     */
-    @Test
-    void pruningThePenultimateLayerCutsTheRealTriggerWithinTheAccuracyBudget() throws Exception {
-        Path out = dir.resolve("pruned-penultimate.onnx");
-        CliRun run = patch("--method", "prune", "--layer", "penultimate", "--out", out.toString());
-        assertTrue(run.exitCode() == 0 || run.exitCode() == 2, run.err());
-        JsonNode r = json(run);
-        assertEquals("penultimate", r.get("layer").asText());
-        assertTrue(r.get("realAttackSuccessAfter").asDouble() < 0.1, run.out());
-        assertTrue(r.get("accuracyBefore").asDouble() - r.get("accuracyAfter").asDouble() <= 0.02, run.out());
-        assertKeepsTheGraphAndPassesParity(out);
     }
 
     @Test

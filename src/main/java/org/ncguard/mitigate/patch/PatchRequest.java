@@ -1,6 +1,7 @@
 package org.ncguard.mitigate.patch;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.ncguard.data.TriggerSpec;
 
 /**
@@ -21,7 +22,7 @@ import org.ncguard.data.TriggerSpec;
  * @param realTarget     its target; null without a real trigger
  * @param maxAccuracyDrop accuracy budget, a share (0.02 = 2 points)
  * @param targetSuccess  attack success under which the backdoor counts as gone
- * @param layer          pruning: where units are zeroed (null: spatial units, the default)
+ * @param layers         pruning: where units are zeroed, tried in turn until one meets the goal (null: every layer)
  * @param step           pruning: units per step (0: the layer's default)
  * @param unlearn        unlearning settings
  * @param seed           seed of image choices
@@ -29,7 +30,7 @@ import org.ncguard.data.TriggerSpec;
  */
 public record PatchRequest(Path model, Path scanDir, Path out, PatchMethod method, String data, String testData,
         String trainData, Preprocessing preprocessing, int samples, int testSamples, TriggerSpec realTrigger,
-        Integer realTarget, double maxAccuracyDrop, double targetSuccess, PruneLayer layer, int step,
+        Integer realTarget, double maxAccuracyDrop, double targetSuccess, List<PruneLayer> layers, int step,
         UnlearnSettings unlearn, long seed, int threads) {
 
     public PatchRequest {
@@ -48,17 +49,15 @@ public record PatchRequest(Path model, Path scanDir, Path out, PatchMethod metho
             throw new IllegalArgumentException("threads must be >= 1, found " + threads);
         }
         // validated here so that a bad budget fails before any image is read
-        new PruneSettings(layer == null ? PruneLayer.SPATIAL : layer, step, targetSuccess, maxAccuracyDrop);
+        new PruneSettings(PruneLayer.SPATIAL, step, targetSuccess, maxAccuracyDrop);
         if (unlearn == null) {
             throw new IllegalArgumentException("unlearn settings are required (defaults when not unlearning)");
         }
-        if (layer == null) {
-            layer = PruneLayer.SPATIAL;
-        }
+        layers = layers == null || layers.isEmpty() ? List.of(PruneLayer.values()) : List.copyOf(layers);
     }
 
-    /** The pruning settings of this request. */
-    public PruneSettings pruneSettings() {
+    /** The pruning settings of this request for {@code layer}. */
+    public PruneSettings pruneSettings(PruneLayer layer) {
         return new PruneSettings(layer, step, targetSuccess, maxAccuracyDrop);
     }
 }

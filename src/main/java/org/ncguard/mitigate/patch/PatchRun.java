@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,14 +95,15 @@ public final class PatchRun {
         boolean goalMet;
         String why;
         if (request.method() == PatchMethod.PRUNE) {
-            PrunableLayer layer = PrunableLayer.of(model, request.layer());
-            UnitRanking ranking;
+            Batch images;
             try (ImageSource data = DataSources.open(request.data())) {
                 requireFits(data, pre, model);
-                Batch images = pick(data, model, request.samples(), request.seed() + 1);
-                ranking = UnitRanking.measure(model, layer, pre, images, scan.triggers(), threads);
+                images = pick(data, model, request.samples(), request.seed() + 1);
             }
-            Pruner.Result result = new Pruner(request.pruneSettings()).run(model, layer, ranking, meter);
+            List<LayerRun> tried = pruneInTurn(request, model, pre, images, scan, meter, threads);
+            LayerRun best = tried.stream().min(Comparator.comparingDouble(LayerRun::attackSuccess)).orElseThrow();
+            PrunableLayer layer = best.layer();
+            Pruner.Result result = best.result();
             curve = result.curve();
             kept = result.best();
             patched = result.model();
@@ -109,14 +111,19 @@ public final class PatchRun {
             after = result.kept().measured();
             goalMet = result.goalMet();
             why = result.why() + (goalMet ? "" : "; kept the step with the lowest attack success within the budget");
+            if (tried.size() > 1) {
+                why += String.format("; the %s layer, the best of %s", layer.kind().id(),
+                        tried.stream().map(t -> t.layer().kind().id()).toList());
+            }
             details.put("layer", layer.kind().id());
             details.put("activation", layer.activation());
             details.put("units", layer.units());
-            details.put("step", request.pruneSettings().stepFor(layer.units()));
+            details.put("step", request.pruneSettings(layer.kind()).stepFor(layer.units()));
             details.put("pruned", result.kept().pruned());
             details.put("prunedFraction", result.kept().fraction());
             details.put("prunedUnits", Arrays.stream(result.pruned()).boxed().toList());
             details.put("steps", curve.points().size() - 1);
+            details.put("triedLayers", tried.stream().map(LayerRun::summary).toList());
         } else {
             before = meter.measure(model);
             Unlearner unlearner = new Unlearner(request.unlearn());
@@ -214,6 +221,70 @@ public final class PatchRun {
                 : new PatchOutcome(bytes, card, curve, PruningPage.html(curve, kept, card));
     }
 
+    /**
+     * One layer's pruning run.
+     *
+     * @param layer  the layer pruned
+     * @param result its outcome
+     */
+    private record LayerRun(PrunableLayer layer, Pruner.Result result) {
+
+        /** The kept step's worst attack success: the lower, the better the layer. */
+        double attackSuccess() {
+            return result.kept().measured().worstAttackSuccess();
+        }
+
+        Map<String, Object> summary() {
+            Measurement m = result.kept().measured();
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("layer", layer.kind().id());
+            s.put("units", layer.units());
+            s.put("pruned", result.kept().pruned());
+            s.put("accuracy", m.accuracy());
+            s.put("attackSuccess", m.attackSuccess());
+            s.put("realAttackSuccess", m.realAttackSuccess());
+            s.put("goalMet", result.goalMet());
+            return s;
+        }
+    }
+
+    /**
+     * Prunes the request's layers in turn until one meets the goal. A layer the model does not have (no Conv node, say)
+     * is skipped when there are others to try.
+     */
+    private static List<LayerRun> pruneInTurn(PatchRequest request, OnnxModel model, Preprocessor pre, Batch images,
+            ScanTriggers scan, PatchMeter meter, ScorerOptions threads) throws NcguardException {
+        List<LayerRun> tried = new ArrayList<>();
+        NcguardException skipped = null;
+        for (PruneLayer kind : request.layers()) {
+            PrunableLayer layer;
+            UnitRanking ranking;
+            try {
+                layer = PrunableLayer.of(model, kind);
+                ranking = UnitRanking.measure(model, layer, pre, images, scan.triggers(), threads);
+            } catch (NcguardException e) {
+                if (request.layers().size() == 1) {
+                    throw e;
+                }
+                log.info("cannot prune the {} layer: {}", kind.id(), e.getMessage());
+                skipped = e;
+                continue;
+            }
+            log.info("pruning the {} layer ({} units)", kind.id(), layer.units());
+            Pruner.Result result = new Pruner(request.pruneSettings(kind)).run(model, layer, ranking, meter);
+            tried.add(new LayerRun(layer, result));
+            if (result.goalMet()) {
+                break;
+            }
+            log.info("the {} layer left attack success at {}%: {}", kind.id(),
+                    String.format("%.2f", 100 * tried.get(tried.size() - 1).attackSuccess()), result.why());
+        }
+        if (tried.isEmpty()) {
+            throw skipped;
+        }
+        return tried;
+    }
+
     /** The output must not be the input model: the original is never touched. */
     static void requireDistinctOutput(Path model, Path out) throws NcguardException {
         boolean same = model.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
@@ -262,7 +333,7 @@ public final class PatchRun {
         s.put("seed", r.seed());
         s.put("threads", r.threads());
         if (r.method() == PatchMethod.PRUNE) {
-            s.put("layer", r.layer().id());
+            s.put("layers", r.layers().stream().map(PruneLayer::id).toList());
             s.put("step", r.step() == 0 ? "default" : r.step());
         } else {
             s.put("trainData", r.trainData());

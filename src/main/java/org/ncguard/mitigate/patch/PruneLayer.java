@@ -1,10 +1,11 @@
 package org.ncguard.mitigate.patch;
 
+import java.util.List;
 import java.util.Locale;
 import org.ncguard.NcguardException;
 
 /**
- * Where pruning zeroes units: the last convolution's output at each position (ncguard's default), the penultimate
+ * Where pruning zeroes units: the last convolution's output at each position (tried first by default), the penultimate
  * layer's neurons (the paper's default) or the last convolution's channels.
  */
 public enum PruneLayer {
@@ -25,6 +26,9 @@ public enum PruneLayer {
     /** Output channels of the last convolution, which the paper found worked better on some models. */
     CONV;
 
+    /** The {@code --layer} value that tries every layer in turn. */
+    public static final String AUTO = "auto";
+
     /**
      * Units zeroed per step unless told otherwise. Spatial units go one at a time: a trigger lives in a handful of
      * them, and a coarser step overshoots (on a lab Fashion-MNIST model, 2 units left 0.97% attack success, 3 left
@@ -40,12 +44,21 @@ public enum PruneLayer {
     }
 
     /** The layer with this {@link #id()}. */
-    public static PruneLayer byId(String id) throws NcguardException {
+    private static PruneLayer byId(String id) throws NcguardException {
         for (PruneLayer layer : values()) {
             if (layer.id().equalsIgnoreCase(id.trim())) {
                 return layer;
             }
         }
-        throw new NcguardException("unknown --layer '" + id + "'; expected spatial, penultimate or conv");
+        throw new NcguardException("unknown --layer '" + id + "'; expected " + AUTO + ", spatial, penultimate or conv");
+    }
+
+    /**
+     * The layers {@code --layer id} asks for, in the order to try them: {@value #AUTO} is every layer, spatial units
+     * first. Spatial units remove a small local trigger within a few units; a trigger spread over the image (the
+     * experiment's watermark) is better pruned in the penultimate layer.
+     */
+    public static List<PruneLayer> choice(String id) throws NcguardException {
+        return id.trim().equalsIgnoreCase(AUTO) ? List.of(values()) : List.of(byId(id));
     }
 }

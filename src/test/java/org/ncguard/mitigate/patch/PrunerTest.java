@@ -2,10 +2,12 @@ package org.ncguard.mitigate.patch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.ncguard.NcguardException;
 import org.ncguard.mitigate.NeuronGaps;
 
 /** Which step pruning keeps, and the order it prunes in. */
@@ -51,5 +53,13 @@ class PrunerTest {
         assertEquals(1, settings.stepFor(32));
         assertEquals(1, new PruneSettings(PruneLayer.SPATIAL, 0, 0.01, 0.02).stepFor(800));
         assertEquals(5, new PruneSettings(PruneLayer.CONV, 5, 0.01, 0.02).stepFor(32));
+    }
+
+    @Test
+    void autoTriesEveryLayerSpatialUnitsFirst() throws Exception {
+        assertEquals(List.of(PruneLayer.SPATIAL, PruneLayer.PENULTIMATE, PruneLayer.CONV), PruneLayer.choice("auto"));
+        assertEquals(List.of(PruneLayer.CONV), PruneLayer.choice(" Conv "));
+        NcguardException e = assertThrows(NcguardException.class, () -> PruneLayer.choice("dense"));
+        assertEquals("unknown --layer 'dense'; expected auto, spatial, penultimate or conv", e.getMessage());
     }
 }
