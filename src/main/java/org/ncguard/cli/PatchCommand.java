@@ -68,7 +68,8 @@ final class PatchCommand implements Callable<Integer> {
     String layer;
 
     @Option(names = "--step", defaultValue = "0", paramLabel = "N",
-            description = "prune: units zeroed per step (default: 1 for spatial, else 0.5%% of the layer, at least 1).")
+            description = "prune: units zeroed per step (default: 0.5%% of the layer, at least 1; spatial units one by one "
+                    + "for the first 2%% of the layer).")
     int step;
 
     @Option(names = "--samples", defaultValue = "1000", paramLabel = "N",

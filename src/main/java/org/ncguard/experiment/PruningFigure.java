@@ -75,8 +75,8 @@ final class PruningFigure {
             }
         }
         return new Section("Fig. 5b/c: pruning", List.of(String.format(Locale.ROOT, "Units are zeroed in order of how "
-                + "much the flagged labels' reversed triggers excite them (spatial units one at a time, neurons and "
-                + "channels 0.5%% of the layer per step) until every trigger's attack success is under %.0f%% or "
+                + "much the flagged labels' reversed triggers excite them (0.5%% of the layer per step, spatial units one "
+                + "at a time for the first 2%%) until every trigger's attack success is under %.0f%% or "
                 + "clean accuracy has fallen %.0f points.",
                 100 * PruningFigures.TARGET_SUCCESS, 100 * PruningFigures.MAX_ACCURACY_DROP)),
                 List.of(new Section.Table("Where pruning stopped (mean ± sd over seeds)", List.of("task", "layer",

@@ -118,7 +118,6 @@ public final class PatchRun {
             details.put("layer", layer.kind().id());
             details.put("activation", layer.activation());
             details.put("units", layer.units());
-            details.put("step", request.pruneSettings(layer.kind()).stepFor(layer.units()));
             details.put("pruned", result.kept().pruned());
             details.put("prunedFraction", result.kept().fraction());
             details.put("prunedUnits", Arrays.stream(result.pruned()).boxed().toList());

@@ -26,8 +26,8 @@ public record PruneSettings(PruneLayer layer, int step, double targetSuccess, do
         }
     }
 
-    /** Units per step for a layer of {@code units}. */
-    public int stepFor(int units) {
-        return step > 0 ? Math.min(step, units) : layer.defaultStep(units);
+    /** Units in the next step for a layer of {@code units} of which {@code pruned} are pruned. */
+    public int stepFor(int units, int pruned) {
+        return step > 0 ? Math.min(step, units) : layer.defaultStep(units, pruned);
     }
 }

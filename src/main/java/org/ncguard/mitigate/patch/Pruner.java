@@ -48,7 +48,6 @@ public final class Pruner {
     public Result run(OnnxModel model, PrunableLayer layer, UnitRanking ranking, PatchMeter meter)
             throws NcguardException {
         int units = layer.units();
-        int step = settings.stepFor(units);
         List<PruningCurve.Point> points = new ArrayList<>();
         Measurement before = meter.measure(model);
         points.add(new PruningCurve.Point(0, 0, before));
@@ -59,7 +58,7 @@ public final class Pruner {
                     100 * before.worstAttackSuccess(), 100 * settings.targetSuccess());
         } else {
             why = "every unit of the layer is pruned";
-            for (int k = step; ; k = Math.min(units, k + step)) {
+            for (int k = settings.stepFor(units, 0); ; k = Math.min(units, k + settings.stepFor(units, k))) {
                 ModelProto patched = layer.zeroed(model, ranking.top(k));
                 Measurement m = meter.measure(OnnxModel.fromBytes(model.source(), patched.toByteArray()));
                 points.add(new PruningCurve.Point(k, (double) k / units, m));

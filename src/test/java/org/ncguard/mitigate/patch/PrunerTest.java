@@ -47,12 +47,16 @@ class PrunerTest {
     }
 
     @Test
-    void theDefaultStepIsOneSpatialUnitOrHalfAPercentOfTheLayerAndAtLeastOneUnit() {
+    void theDefaultStepIsHalfAPercentOfTheLayerAfterTheFirstSpatialUnitsOneByOne() {
         PruneSettings settings = new PruneSettings(PruneLayer.PENULTIMATE, 0, 0.01, 0.02);
-        assertEquals(3, settings.stepFor(512));
-        assertEquals(1, settings.stepFor(32));
-        assertEquals(1, new PruneSettings(PruneLayer.SPATIAL, 0, 0.01, 0.02).stepFor(800));
-        assertEquals(5, new PruneSettings(PruneLayer.CONV, 5, 0.01, 0.02).stepFor(32));
+        assertEquals(3, settings.stepFor(512, 0));
+        assertEquals(3, settings.stepFor(512, 3));
+        assertEquals(1, settings.stepFor(32, 0));
+        PruneSettings spatial = new PruneSettings(PruneLayer.SPATIAL, 0, 0.01, 0.02);
+        assertEquals(1, spatial.stepFor(800, 0));
+        assertEquals(1, spatial.stepFor(800, 15));
+        assertEquals(4, spatial.stepFor(800, 16), "one at a time for the first 2% of the layer, then 0.5%");
+        assertEquals(5, new PruneSettings(PruneLayer.CONV, 5, 0.01, 0.02).stepFor(32, 0));
     }
 
     @Test
