@@ -7,8 +7,8 @@ import org.ncguard.mitigate.patch.PruneLayer;
 
 /**
  * Fig. 5b/c: attack success and clean accuracy as more units are pruned, in the penultimate layer (5b) and in the
- * last convolution (5c), and beside them ncguard's default, the last convolution's output at each position (scan seed
- * 1 plotted; the table covers every seed).
+ * last convolution (5c), and beside them the last convolution's output at each position, which {@code patch --layer
+ * auto} tries first (scan seed 1 plotted; the table covers every seed).
  */
 final class PruningFigure {
 
@@ -58,11 +58,10 @@ final class PruningFigure {
                         Stats.percent(accAfter), met + " of " + curves.size()));
             }
             if (any) {
-                // the paper's Fig. 5b and 5c, and ncguard's default layer, which the paper does not have
                 String name = switch (layer) {
                     case PENULTIMATE -> "Fig. 5b";
                     case CONV -> "Fig. 5c";
-                    case SPATIAL -> "ncguard's default";
+                    case SPATIAL -> "Not in the paper (what patch --layer auto tries first)";
                 };
                 String file = switch (layer) {
                     case PENULTIMATE -> "fig5b-pruning-penultimate.png";
