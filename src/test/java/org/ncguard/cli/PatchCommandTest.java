@@ -23,6 +23,7 @@ import org.ncguard.engine.ScorerOptions;
 import org.ncguard.engine.translate.GraphTranslator;
 import org.ncguard.mitigate.patch.GraphIdentity;
 import org.ncguard.onnx.Onnx.NodeProto;
+import org.ncguard.testing.ModelFixtures;
 import org.ncguard.testing.PatchFixtures;
 
 /**
@@ -203,6 +204,29 @@ class PatchCommandTest {
         assertTrue(r.get("accuracyAfter").asDouble() >= r.get("accuracyBefore").asDouble(), run.out());
         assertTrue(Files.exists(out), "the best model within the budget is kept");
         assertArrayEquals(original, Files.readAllBytes(model));
+    }
+
+    @Test
+    void aLayerTheModelLacksIsSkippedByAutoAndAnErrorWhenAskedFor() throws Exception {
+        Path dense = ModelFixtures.dense(dir);
+        Path denseScan = PatchFixtures.scan(dense, dir.resolve("scan-dense"), true);
+        Path out = dir.resolve("dense-pruned.onnx");
+        List<String> args = List.of("patch", "--method", "prune", "--model", dense.toString(), "--scan",
+                denseScan.toString(), "--data", PatchFixtures.TRAIN, "--test-data", PatchFixtures.TEST, "--samples",
+                "200", "--test-samples", "500", "--threads", "1", "--json", "--out", out.toString());
+        CliRun auto = CliRun.of(args.toArray(String[]::new));
+        assertTrue(auto.exitCode() == 0 || auto.exitCode() == 2, auto.err());
+        JsonNode r = json(auto);
+        assertEquals("penultimate", r.get("layer").asText(), auto.out());
+        assertEquals(1, r.get("triedLayers").size(), auto.out());
+        assertTrue(auto.err().contains("cannot prune the spatial layer") && auto.err().contains("cannot prune the "
+                + "conv layer"), auto.err());
+
+        Path spatialOut = dir.resolve("dense-spatial.onnx");
+        List<String> spatial = new ArrayList<>(args.subList(0, args.size() - 1));
+        spatial.addAll(List.of(spatialOut.toString(), "--layer", "spatial"));
+        assertBadInput(CliRun.of(spatial.toArray(String[]::new)), "has no Conv node; use --layer penultimate",
+                spatialOut);
     }
 
     /** The error line: progress logs may come before it on stderr. */
