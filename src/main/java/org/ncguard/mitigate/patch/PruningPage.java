@@ -22,6 +22,7 @@ public final class PruningPage {
         double[] accuracy = new double[points.size()];
         double[] reversed = new double[points.size()];
         double[] real = new double[points.size()];
+        double[] unstamped = new double[points.size()];
         boolean hasReal = points.get(0).measured().realAttackSuccess() != null;
         for (int i = 0; i < points.size(); i++) {
             PruningCurve.Point p = points.get(i);
@@ -29,8 +30,13 @@ public final class PruningPage {
             accuracy[i] = 100 * p.measured().accuracy();
             reversed[i] = 100 * p.measured().attackSuccess();
             real[i] = hasReal ? 100 * p.measured().realAttackSuccess() : 0;
+            unstamped[i] = hasReal ? 100 * p.measured().realUnstamped() : 0;
         }
-        String layer = curve.layer() == PruneLayer.CONV ? "last conv channels" : "penultimate neurons";
+        String layer = switch (curve.layer()) {
+            case SPATIAL -> "spatial units (last conv channel x position)";
+            case PENULTIMATE -> "penultimate neurons";
+            case CONV -> "last conv channels";
+        };
         LineChart chart = new LineChart("Pruning curve", "share of " + layer + " pruned (%)", "%")
                 .yRange(0, 100)
                 // room on the right for the "kept" label when the kept step is the last one
@@ -39,6 +45,8 @@ public final class PruningPage {
                 .series("attack success (reversed trigger)", x, reversed, false);
         if (hasReal) {
             chart.series("attack success (real trigger)", x, real, true);
+            // attack success counts these too: the floor pruning can reach without making fewer mistakes of its own
+            chart.series("unstamped images in the target", x, unstamped, true);
         }
         chart.marker(x[kept], "kept");
         PruningCurve.Point k = points.get(kept);
