@@ -255,6 +255,7 @@ public final class PatchRun {
             ScanTriggers scan, PatchMeter meter, ScorerOptions threads) throws NcguardException {
         List<LayerRun> tried = new ArrayList<>();
         NcguardException skipped = null;
+        Measurement before = meter.measure(model);
         for (PruneLayer kind : request.layers()) {
             PrunableLayer layer;
             UnitRanking ranking;
@@ -270,7 +271,7 @@ public final class PatchRun {
                 continue;
             }
             log.info("pruning the {} layer ({} units)", kind.id(), layer.units());
-            Pruner.Result result = new Pruner(request.pruneSettings(kind)).run(model, layer, ranking, meter);
+            Pruner.Result result = new Pruner(request.pruneSettings(kind)).run(model, before, layer, ranking, meter);
             tried.add(new LayerRun(layer, result));
             if (result.goalMet()) {
                 break;

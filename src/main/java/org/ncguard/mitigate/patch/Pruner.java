@@ -44,12 +44,14 @@ public final class Pruner {
         }
     }
 
-    /** Prunes {@code model}'s {@code layer} in {@code ranking}'s order, measuring with {@code meter}. */
-    public Result run(OnnxModel model, PrunableLayer layer, UnitRanking ranking, PatchMeter meter)
+    /**
+     * Prunes {@code model}'s {@code layer} in {@code ranking}'s order, measuring with {@code meter}; {@code before} is
+     * the original's measurement, taken once for every layer tried.
+     */
+    public Result run(OnnxModel model, Measurement before, PrunableLayer layer, UnitRanking ranking, PatchMeter meter)
             throws NcguardException {
         int units = layer.units();
         List<PruningCurve.Point> points = new ArrayList<>();
-        Measurement before = meter.measure(model);
         points.add(new PruningCurve.Point(0, 0, before));
         double floor = before.accuracy() - settings.maxAccuracyDrop();
         String why;
